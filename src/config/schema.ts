@@ -1,0 +1,68 @@
+/**
+ * @module config/schema
+ * The one config schema: the user's file and flags are partial, the resolved object is complete and frozen.
+ */
+import { z } from 'zod';
+
+const storeSchema = z
+  .object({
+    /** `sqlite` (embedded, default) or `postgres` (scale-out; needs `url`). */
+    driver: z.enum(['sqlite', 'postgres']),
+    /** SQLite file; relative paths are under `home`. */
+    path: z.string().min(1),
+    /** PostgreSQL connection string. */
+    url: z.string().min(1),
+  })
+  .partial()
+  .strict();
+
+const llmSchema = z
+  .object({
+    baseUrl: z.url(),
+    apiKey: z.string(),
+    model: z.string().min(1),
+    embedModel: z.string().min(1),
+    visionModel: z.string().min(1),
+  })
+  .partial()
+  .strict();
+
+const fetchSchema = z.object({ allowHosts: z.array(z.string().min(1)) }).partial().strict();
+
+const searchSchema = z.object({ limit: z.number().int().min(1).max(1000) }).partial().strict();
+
+const ingestSchema = z
+  .object({
+    /** Files larger than this are refused with the limit named. */
+    maxFileBytes: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
+/** What a user may write in `$ZHIKU_HOME/config.json` (every key optional, unknown keys rejected). */
+export const userConfigSchema = z
+  .object({
+    home: z.string().min(1),
+    store: storeSchema,
+    llm: llmSchema,
+    fetch: fetchSchema,
+    benchDir: z.string().min(1),
+    search: searchSchema,
+    ingest: ingestSchema,
+  })
+  .partial()
+  .strict();
+
+export type ZhikuUserConfig = z.infer<typeof userConfigSchema>;
+
+export type ResolvedStoreConfig = { driver: 'sqlite'; path: string } | { driver: 'postgres'; url: string };
+
+export interface ResolvedConfig {
+  readonly home: string;
+  readonly store: Readonly<ResolvedStoreConfig>;
+  readonly llm: Readonly<z.infer<typeof llmSchema>>;
+  readonly fetch: { readonly allowHosts: readonly string[] };
+  readonly benchDir: string;
+  readonly search: { readonly limit: number };
+  readonly ingest: { readonly maxFileBytes: number };
+}

@@ -1,0 +1,1 @@
+export { DRIVER_NAME, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

@@ -1,0 +1,80 @@
+/**
+ * @module text/segment
+ * Turns normalised text into search tokens. Chinese runs go through jieba (with the AI-term user
+ * dictionary); Latin letter/number compounds such as `glm-4.6` or `qwen3-235b-a22b` are kept whole
+ * by our own pattern, because jieba splits them (`glm-4 | . | 6`).
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { AI_TERMS } from './ai-terms.js';
+import { normalizeText } from './normalize.js';
+import { STOPWORDS } from './stopwords.js';
+
+const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** A compound: letter/number runs joined by - _ . + ' (a trailing dot is not part of it). */
+const WORD_CHAR = String.raw`[[\p{L}\p{N}\p{M}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]]`;
+const COMPOUND = new RegExp(String.raw`${WORD_CHAR}+(?:[\-_.+'’]${WORD_CHAR}+)*`, 'gv');
+const COMPOUND_SEPARATOR = /[\-_.+'’]/;
+const LETTER_DIGIT_RUNS = /\p{L}+|\p{N}+/gu;
+
+export interface Segmenter {
+  /**
+   * Tokens to index: jieba search mode (whole words plus their dictionary sub-words) and Latin
+   * compounds with their parts, so `qwen` finds `qwen3-235b` while `glm-4.6` never finds `glm-4.5`.
+   */
+  indexTokens(normalized: string): string[];
+  /** Tokens of a query: jieba precise mode and whole compounds, stop words dropped, duplicates kept once. */
+  queryTokens(normalized: string): string[];
+  /** Normalise then segment for the index (the usual entry for raw text). */
+  tokenizeForIndex(raw: string): string[];
+  /** Normalise then segment a query. */
+  tokenizeQuery(raw: string): string[];
+}
+
+let shared: Segmenter | undefined;
+
+/** The process-wide segmenter: loading jieba's dictionary takes ~0.3 s, and the result is immutable. */
+export function getSegmenter(): Segmenter {
+  return (shared ??= createSegmenter());
+}
+
+export function createSegmenter(): Segmenter {
+  const jieba = Jieba.withDict(dict);
+  jieba.loadDict(Buffer.from(AI_TERMS.map((term) => `${term.toLowerCase()} 50000 n`).join('\n')));
+
+  const collect = (normalized: string, search: boolean): string[] => {
+    const out: string[] = [];
+    const words = search ? jieba.cutForSearch(normalized, true) : jieba.cut(normalized, true);
+    for (const word of words) {
+      if (IDEOGRAPHIC.test(word) && !STOPWORDS.has(word)) out.push(word);
+    }
+    for (const match of normalized.matchAll(COMPOUND)) {
+      const whole = match[0];
+      if (!STOPWORDS.has(whole)) out.push(whole);
+      if (search) pushCompoundParts(whole, out);
+    }
+    return out;
+  };
+
+  const segmenter: Segmenter = {
+    indexTokens: (normalized) => collect(normalized, true),
+    queryTokens: (normalized) => [...new Set(collect(normalized, false))],
+    tokenizeForIndex: (raw) => segmenter.indexTokens(normalizeText(raw)),
+    tokenizeQuery: (raw) => segmenter.queryTokens(normalizeText(raw)),
+  };
+  return segmenter;
+}
+
+// ---------------------------------------------------------------------------
+
+/** Adds the parts of `gpt-4o` (gpt, 4o) and the letter/digit runs of `qwen3-235b` (qwen, 235); one-character pieces are noise. */
+function pushCompoundParts(whole: string, out: string[]): void {
+  const parts = COMPOUND_SEPARATOR.test(whole) ? whole.split(COMPOUND_SEPARATOR).filter(Boolean) : [whole];
+  for (const part of parts) {
+    if (part !== whole && part.length > 1 && !STOPWORDS.has(part)) out.push(part);
+    const runs = part.match(LETTER_DIGIT_RUNS);
+    if (runs && runs.length > 1) {
+      for (const run of runs) if (run.length > 1 && !STOPWORDS.has(run)) out.push(run);
+    }
+  }
+}
