@@ -1,0 +1,54 @@
+/**
+ * @module cli/commands/add
+ * `zhiku add <paths...>`: files and directories into the library; bad items are reported, the rest land.
+ */
+import { collectFiles } from '../../collect/files.js';
+import type { CommandContext } from '../context.js';
+import { printJson } from '../format.js';
+import { startProgress } from '../progress.js';
+
+export interface AddOptions {
+  collection?: string[];
+  json?: boolean;
+}
+
+export async function addCommand(context: CommandContext, paths: string[], options: AddOptions): Promise<number> {
+  const { logger } = context;
+  const config = context.config();
+  const report = await context.withLibrary(async (library) => {
+    const progress = await startProgress(logger, paths.length, 'items');
+    try {
+      return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes }), {
+        collections: options.collection ?? [],
+        onProgress: (done, outcome) => {
+          progress.setTotal(Math.max(done, paths.length));
+          progress.update(done, outcome.item);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+  });
+  for (const outcome of report.items) {
+    if (outcome.status === 'failed') logger.err(`zhiku: ${outcome.item}: ${outcome.reason} [${outcome.code}]`);
+  }
+  if (options.json) {
+    printJson(logger.out, report);
+  } else {
+    for (const outcome of report.items) {
+      if (outcome.status === 'empty') logger.out(`skipped ${outcome.item}: ${outcome.reason}`);
+      if (outcome.status === 'duplicate') logger.out(`skipped ${outcome.item}: same content as ${outcome.id}`);
+    }
+    const parts = [
+      `added ${report.inserted}`,
+      `updated ${report.updated}`,
+      `unchanged ${report.unchanged}`,
+      `duplicates ${report.duplicate}`,
+      `empty ${report.empty}`,
+      `failed ${report.failed}`,
+    ];
+    if (report.ignored) parts.push(`ignored ${report.ignored}`);
+    logger.out(parts.join(', '));
+  }
+  return report.failed > 0 ? 1 : 0;
+}
