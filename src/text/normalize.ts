@@ -8,6 +8,7 @@ import * as OpenCC from 'opencc-js';
 type Convert = (text: string) => string;
 
 let traditionalToSimplified: Convert | undefined;
+let simplifiedToTraditional: Convert | undefined;
 let convertibleChars: Uint8Array | undefined;
 
 /** Normalised form used for indexing and querying. */
@@ -72,7 +73,8 @@ export function toSimplified(text: string): string {
 
 /** Traditional form of Simplified text; used by tests and by cross-script query expansion. */
 export function toTraditional(text: string): string {
-  return OpenCC.Converter({ from: 'cn', to: 'tw' })(text);
+  const convert = (simplifiedToTraditional ??= OpenCC.Converter({ from: 'cn', to: 'tw' }));
+  return convert(text);
 }
 
 // ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export interface Segmenter {
    * compounds with their parts, so `qwen` finds `qwen3-235b` while `glm-4.6` never finds `glm-4.5`.
    */
   indexTokens(normalized: string): string[];
-  /** Tokens of a query: jieba precise mode and whole compounds, stop words dropped, duplicates kept once. */
+  /** Tokens of a query in text order: jieba precise mode and whole compounds, stop words dropped, each once. */
   queryTokens(normalized: string): string[];
   /** Normalise then segment for the index (the usual entry for raw text). */
   tokenizeForIndex(raw: string): string[];
@@ -42,23 +42,38 @@ export function createSegmenter(): Segmenter {
   const jieba = Jieba.withDict(dict);
   jieba.loadDict(Buffer.from(AI_TERMS.map((term) => `${term.toLowerCase()} 50000 n`).join('\n')));
 
-  const collect = (normalized: string, search: boolean): string[] => {
+  const collectIndex = (normalized: string): string[] => {
     const out: string[] = [];
-    const words = search ? jieba.cutForSearch(normalized, true) : jieba.cut(normalized, true);
-    for (const word of words) {
+    for (const word of jieba.cutForSearch(normalized, true)) {
       if (IDEOGRAPHIC.test(word) && !STOPWORDS.has(word)) out.push(word);
     }
     for (const match of normalized.matchAll(COMPOUND)) {
       const whole = match[0];
       if (!STOPWORDS.has(whole)) out.push(whole);
-      if (search) pushCompoundParts(whole, out);
+      pushCompoundParts(whole, out);
     }
     return out;
   };
 
+  // Query tokens keep text order (precise-mode words tile the input), so callers can relax a query
+  // by dropping its edge words.
+  const collectQuery = (normalized: string): string[] => {
+    const positioned: [number, string][] = [];
+    let at = 0;
+    for (const word of jieba.cut(normalized, true)) {
+      if (IDEOGRAPHIC.test(word) && !STOPWORDS.has(word)) positioned.push([at, word]);
+      at += word.length;
+    }
+    for (const match of normalized.matchAll(COMPOUND)) {
+      if (!STOPWORDS.has(match[0])) positioned.push([match.index, match[0]]);
+    }
+    positioned.sort((a, b) => a[0] - b[0]);
+    return [...new Set(positioned.map(([, word]) => word))];
+  };
+
   const segmenter: Segmenter = {
-    indexTokens: (normalized) => collect(normalized, true),
-    queryTokens: (normalized) => [...new Set(collect(normalized, false))],
+    indexTokens: collectIndex,
+    queryTokens: collectQuery,
     tokenizeForIndex: (raw) => segmenter.indexTokens(normalizeText(raw)),
     tokenizeQuery: (raw) => segmenter.queryTokens(normalizeText(raw)),
   };

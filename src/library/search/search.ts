@@ -4,6 +4,7 @@
  * (fast and precise), and fill up with chunks holding any term when that finds too few.
  */
 import { ZhikuError } from '../../errors.js';
+import { hasCjk } from '../../text/measure.js';
 import { normalizeText } from '../../text/normalize.js';
 import type { Segmenter } from '../../text/segment.js';
 import type { SearchFilters, SearchHit, Store } from '../store/store.js';
@@ -16,7 +17,7 @@ export interface SearchOptions extends SearchFilters {
 
 export interface SearchResultHit extends SearchHit {
   snippet: Snippet;
-  /** `all` when the chunk holds every query term, `any` when it came from the fallback. */
+  /** `all` when the chunk holds every query term, `any` when it came from a relaxed query. */
   matched: 'all' | 'any';
 }
 
@@ -45,14 +46,18 @@ export async function searchLibrary(
     until: options.until,
   };
   const wanted = offset + limit;
-  const all = await store.search({ terms, mode: 'all', filters, limit: wanted });
-  const hits: { hit: SearchHit; matched: 'all' | 'any' }[] = all.map((hit) => ({ hit, matched: 'all' }));
-  if (all.length < wanted && terms.length > 1) {
-    const seen = new Set(all.map((h) => h.chunkId));
-    const any = await store.search({ terms, mode: 'any', filters, limit: wanted + all.length });
-    for (const hit of any) {
+  const hits: { hit: SearchHit; matched: 'all' | 'any' }[] = [];
+  const seen = new Set<number>();
+  // Strictest first: every term; then without an edge term (a query cut mid-word segments its edges
+  // differently from the text); last, any term ranked by BM25.
+  for (const [mode, subset] of relaxations(terms)) {
+    if (hits.length >= wanted) break;
+    const found = await store.search({ terms: subset, mode, filters, limit: wanted + seen.size });
+    for (const hit of found) {
       if (hits.length >= wanted) break;
-      if (!seen.has(hit.chunkId)) hits.push({ hit, matched: 'any' });
+      if (seen.has(hit.chunkId)) continue;
+      seen.add(hit.chunkId);
+      hits.push({ hit, matched: mode === 'all' && subset.length === terms.length ? 'all' : 'any' });
     }
   }
   return {
@@ -64,4 +69,19 @@ export async function searchLibrary(
       snippet: makeSnippet(hit.text, hit.start, terms),
     })),
   };
+}
+
+// ---------------------------------------------------------------------------
+
+function relaxations(terms: string[]): ['all' | 'any', string[]][] {
+  const steps: ['all' | 'any', string[]][] = [['all', terms]];
+  if (terms.length >= 3) {
+    steps.push(['all', terms.slice(0, -1)], ['all', terms.slice(1)]);
+    if (terms.length >= 5) steps.push(['all', terms.slice(1, -1)]);
+    // Single CJK characters are the usual residue of a word cut in half.
+    const whole = terms.filter((t) => !(t.length === 1 && hasCjk(t)));
+    if (whole.length >= 2 && whole.length < terms.length) steps.push(['all', whole]);
+  }
+  if (terms.length > 1) steps.push(['any', terms]);
+  return steps;
 }

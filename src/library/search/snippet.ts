@@ -66,7 +66,7 @@ function mergeRanges(ranges: [number, number][]): [number, number][] {
   const out: [number, number][] = [];
   for (const range of sorted) {
     const last = out[out.length - 1];
-    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+    if (last && range[0] < last[1]) last[1] = Math.max(last[1], range[1]);
     else out.push([range[0], range[1]]);
   }
   return out;

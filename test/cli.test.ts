@@ -1,0 +1,208 @@
+/**
+ * The CLI as a user drives it: exit codes, one-line errors, batches where bad items fail alone.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runZhiku, tempDir } from './helpers.js';
+
+const EXAMPLES = resolve('examples/library');
+
+async function stats(home: string): Promise<{ documents: number; chunks: number; collections: { name: string; documents: number }[] }> {
+  const result = await runZhiku(['--home', home, 'stats', '--json']);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+describe('zhiku add / search / show / ls / stats', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = tempDir();
+    const added = await runZhiku(['--home', home, 'add', EXAMPLES, '--collection', 'demo']);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('added 5,');
+  });
+
+  it('reports integer documents and chunks in stats --json', async () => {
+    const s = await stats(home);
+    expect(s.documents).toBe(5);
+    expect(Number.isInteger(s.chunks) && s.chunks >= 5).toBe(true);
+    expect(s.collections).toEqual([{ name: 'demo', documents: 5 }]);
+  });
+
+  it('searches with model names kept whole, across scripts, as JSON', async () => {
+    const result = await runZhiku(['--home', home, 'search', 'GLM-4.6', '--json']);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as { terms: string[]; hits: { title: string; snippet: { text: string; highlights: [number, number][] } }[] };
+    expect(body.terms).toEqual(['glm-4.6']);
+    expect(body.hits.map((h) => h.title)).toEqual(['智谱发布 GLM-4.6：上下文窗口扩展到 200K', 'Open-weight models narrow the gap']);
+    const [s, e] = body.hits[0]!.snippet.highlights[0]!;
+    expect(body.hits[0]!.snippet.text.slice(s, e)).toBe('GLM-4.6');
+    const older = JSON.parse((await runZhiku(['--home', home, 'search', 'GLM-4.5', '--json'])).stdout);
+    expect(older.hits.map((h: { title: string }) => h.title)).toEqual(['智谱发布 GLM-4.6：上下文窗口扩展到 200K']);
+    expect(older.hits[0].snippet.text).toContain('GLM-4.5');
+    const traditional = JSON.parse((await runZhiku(['--home', home, 'search', '開源大模型', '--json', '--limit', '1'])).stdout);
+    expect(traditional.hits[0].title).toBe('月之暗面開源 Kimi K2 模型');
+    const simplified = JSON.parse((await runZhiku(['--home', home, 'search', '台湾开发者', '--json', '--limit', '1'])).stdout);
+    expect(simplified.hits[0].title).toBe('月之暗面開源 Kimi K2 模型');
+  });
+
+  it('filters search by source and date', async () => {
+    const bySource = JSON.parse((await runZhiku(['--home', home, 'search', '模型', '--source', 'Zhiku sample', '--json'])).stdout);
+    expect(bySource.hits.every((h: { source: string }) => h.source === 'Zhiku sample')).toBe(true);
+    const recent = JSON.parse((await runZhiku(['--home', home, 'search', '开源', '--since', '2025-09-01', '--json'])).stdout);
+    expect(recent.hits.length).toBeGreaterThan(0);
+    expect(recent.hits.every((h: { publishedAt: string }) => h.publishedAt >= '2025-09')).toBe(true);
+    const bad = await runZhiku(['--home', home, 'search', '开源', '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('zhiku: since: not a date: "yesterday" (use YYYY-MM-DD or ISO 8601) [E_USAGE]\n');
+  });
+
+  it('shows a document, and names a missing id in a one-line error with exit 1', async () => {
+    const list = JSON.parse((await runZhiku(['--home', home, 'ls', '--json'])).stdout) as { documents: { id: string; title: string }[] };
+    const doc = list.documents.find((d) => d.title.startsWith('DeepSeek'))!;
+    const shown = await runZhiku(['--home', home, 'show', doc.id, '--json']);
+    const parsed = JSON.parse(shown.stdout);
+    expect(parsed.canonicalUrl).toBe('https://example.org/zhiku-sample/deepseek-v3-2');
+    expect(parsed.author).toBe('样例编辑部');
+    expect(parsed.chunks[0].text).toBe(parsed.body.slice(parsed.chunks[0].start, parsed.chunks[0].end));
+    const missing = await runZhiku(['--home', home, 'show', 'dnope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('zhiku: dnope: no such document [E_NOT_FOUND]\n');
+  });
+
+  it('prints a table whose columns line up in display width', async () => {
+    const result = await runZhiku(['--home', home, 'ls']);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    const { default: stringWidth } = await import('string-width');
+    // The last column starts at the same display column on every row, CJK titles or not.
+    const lastColumn = [stringWidth(lines[0]!.slice(0, lines[0]!.indexOf('collections')))];
+    for (const line of lines.slice(1)) lastColumn.push(stringWidth(line.slice(0, line.lastIndexOf('demo'))));
+    expect(new Set(lastColumn).size).toBe(1);
+  });
+
+  it('skips re-added content and joins the new collection', async () => {
+    const again = await runZhiku(['--home', home, 'add', join(EXAMPLES, 'notes.txt'), '--collection', 'weekly', '--json']);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report.duplicate + report.unchanged).toBe(1);
+    const s = await stats(home);
+    expect(s.documents).toBe(5);
+    expect(s.collections).toEqual([
+      { name: 'demo', documents: 5 },
+      { name: 'weekly', documents: 1 },
+    ]);
+    const scoped = JSON.parse((await runZhiku(['--home', home, 'search', '机器人', '-c', 'weekly', '--json'])).stdout);
+    expect(scoped.hits.map((h: { title: string }) => h.title)).toEqual(['机器人与具身智能周报']);
+  });
+});
+
+describe('bad input', () => {
+  it('reports each bad item on one line, exits 1, and lands the rest unchanged', async () => {
+    const home = tempDir();
+    const dir = tempDir('zhiku-input-');
+    writeFileSync(join(dir, 'good.md'), '---\ntitle: 好文章\n---\n\n百川智能发布新模型。\n');
+    writeFileSync(join(dir, 'bad-yaml.md'), '---\ntitle: [unclosed\n---\n\n正文。\n');
+    writeFileSync(join(dir, 'gbk.txt'), Buffer.from([0xd6, 0xd0, 0xce, 0xc4, 0xb2, 0xe2, 0xca, 0xd4]));
+    writeFileSync(join(dir, 'paper.pdf'), '%PDF-1.7 not really');
+    writeFileSync(
+      join(dir, 'corpus.json'),
+      JSON.stringify([
+        { title: '第一篇', page_body: '零一万物调整战略，聚焦应用。' },
+        { title: '空的', page_body: '   ' },
+        { title: 42, content: '标题不是字符串' },
+        { title: '第四篇', content: '阶跃星辰发布多模态模型。', url: 'https://example.org/4' },
+      ]),
+    );
+    writeFileSync(join(dir, 'broken.json'), '[{"title": "x", ');
+    const before = await stats(home);
+    const result = await runZhiku([
+      '--home',
+      home,
+      'add',
+      join(dir, 'good.md'),
+      join(dir, 'bad-yaml.md'),
+      join(dir, 'gbk.txt'),
+      join(dir, 'paper.pdf'),
+      join(dir, 'corpus.json'),
+      join(dir, 'broken.json'),
+      join(dir, 'missing.md'),
+    ]);
+    expect(result.code).toBe(1);
+    const errors = result.stderr.trim().split('\n');
+    expect(errors).toHaveLength(6);
+    for (const line of errors) expect(line).toMatch(/^zhiku: \S+: .+ \[E_[A-Z_]+\]$/);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/bad-yaml\.md: invalid YAML frontmatter: .* \[E_PARSE\]$/),
+        `zhiku: ${join(dir, 'gbk.txt')}: not valid UTF-8 text (convert it to UTF-8 first) [E_PARSE]`,
+        `zhiku: ${join(dir, 'paper.pdf')}: unsupported file type ".pdf" [E_UNSUPPORTED]`,
+        `zhiku: ${join(dir, 'corpus.json')}#2: title: Invalid input: expected string, received number [E_PARSE]`,
+        expect.stringMatching(/broken\.json: invalid JSON: .* \[E_PARSE\]$/),
+        `zhiku: ${join(dir, 'missing.md')}: no such file or directory [E_NOT_FOUND]`,
+      ]),
+    );
+    expect(result.stdout).toContain(`skipped ${join(dir, 'corpus.json')}#1: empty body`);
+    expect(result.stdout).toContain('added 3, updated 0, unchanged 0, duplicates 0, empty 1, failed 6');
+    const after = await stats(home);
+    expect(after.documents).toBe(before.documents + 3);
+  });
+
+  it('exits 0 when the only problem is an empty corpus entry', async () => {
+    const dir = tempDir('zhiku-input-');
+    writeFileSync(join(dir, 'c.json'), JSON.stringify([{ title: 'a', page_body: '' }, { title: 'b', page_body: '正文内容。' }]));
+    const result = await runZhiku(['--home', tempDir(), 'add', join(dir, 'c.json')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('added 1,');
+  });
+
+  it('refuses a file above the size limit with the limit named', async () => {
+    const home = tempDir();
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ ingest: { maxFileBytes: 10 } }));
+    const dir = tempDir('zhiku-input-');
+    writeFileSync(join(dir, 'big.txt'), '这是一个超过限制的文件。');
+    const result = await runZhiku(['--home', home, 'add', join(dir, 'big.txt')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`zhiku: ${join(dir, 'big.txt')}: file is 36 B, above the 10 B limit (ingest.maxFileBytes) [E_INVALID_INPUT]\n`);
+    expect((await stats(home)).documents).toBe(0);
+  });
+
+  it('exits 2 on a configuration error and on a usage error', async () => {
+    const home = tempDir();
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ colour: 'red' }));
+    const config = await runZhiku(['--home', home, 'stats']);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toBe(`zhiku: ${join(home, 'config.json')}: invalid config at (root): unknown key "colour" [E_CONFIG]\n`);
+    expect((await runZhiku(['frobnicate'])).code).toBe(2);
+    expect((await runZhiku(['search'])).code).toBe(2);
+    expect((await runZhiku(['search', 'x', '--limit', 'zero'])).code).toBe(2);
+    expect((await runZhiku(['--help'])).code).toBe(0);
+  });
+
+  it('walks directories, ignoring unsupported files and JSON that is not a corpus', async () => {
+    const dir = tempDir('zhiku-walk-');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'a.md'), '# 标题\n\n正文一。');
+    writeFileSync(join(dir, 'query.json'), JSON.stringify({ task: '1', query: 'q' }));
+    writeFileSync(join(dir, 'image.png'), 'not an image');
+    const result = await runZhiku(['--home', tempDir(), 'add', dir, '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ inserted: 1, ignored: 2, failed: 0 });
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs migrate and stats as a real process', async () => {
+    const home = tempDir();
+    const run = promisify(execFile);
+    const migrate = await run(process.execPath, ['bin/zhiku.js', '--home', home, 'db', 'migrate', '--json']);
+    expect(JSON.parse(migrate.stdout)).toEqual({ from: 0, to: 1 });
+    const { stdout } = await run(process.execPath, ['bin/zhiku.js', '--home', home, 'stats', '--json']);
+    expect(JSON.parse(stdout)).toMatchObject({ driver: 'sqlite', documents: 0, chunks: 0, schemaVersion: 1 });
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Shared test helpers: run the CLI in-process with captured output, temporary homes, bench data.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli } from '../src/cli/run.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runZhiku(argv: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await runCli({
+    argv,
+    env,
+    cwd,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
+  return { code, stdout, stderr };
+}
+
+export function tempDir(prefix = 'zhiku-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The benchmark data folder; a missing folder fails the test that needs it, with the setting named. */
+export function benchDir(): string {
+  const dir = resolve(process.env.ZHIKU_BENCH_DIR ?? join(process.cwd(), '..', 'shared', 'bench'));
+  if (!existsSync(join(dir, 'dr3'))) throw new Error(`benchmark data not found at ${dir} (set ZHIKU_BENCH_DIR)`);
+  return dir;
+}
+
+/** Deterministic PRNG (mulberry32) so sampled tests are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
