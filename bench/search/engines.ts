@@ -1,0 +1,100 @@
+/**
+ * The engines under test, behind one shape: build from documents, then answer top-10 queries.
+ * Both use the same jieba tokens: Zhiku's segmenter feeds MiniSearch's tokenize hooks.
+ */
+import { rmSync } from 'node:fs';
+import MiniSearch from 'minisearch';
+import { chunkText } from '../../src/library/chunk/chunker.js';
+import { Library } from '../../src/library/library.js';
+import { prepareDocument } from '../../src/library/prepare.js';
+import { openSqliteStore } from '../../src/library/store/sqlite/index.js';
+import { SILENT_LOGGER } from '../../src/logger.js';
+import { normalizeText } from '../../src/text/normalize.js';
+import { getSegmenter } from '../../src/text/segment.js';
+import type { BenchDocument } from './corpus.js';
+
+export interface BuiltEngine {
+  /** Families (source documents) of the top-10 chunks, in rank order. */
+  query(text: string): Promise<number[]>;
+  diskBytes(): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+export interface BuildStats {
+  chunks: number;
+  bytes: number;
+  documents: number;
+  /** token → number of chunks holding it (for selectivity buckets). */
+  documentFrequency: Map<string, number>;
+}
+
+export type EngineName = 'zhiku' | 'minisearch';
+
+const segmenter = getSegmenter();
+
+export async function buildZhiku(documents: Iterable<BenchDocument>, dbPath: string, stats: BuildStats): Promise<BuiltEngine> {
+  rmSync(dbPath, { force: true });
+  const store = await openSqliteStore({ path: dbPath }, { logger: SILENT_LOGGER });
+  const library = new Library(store, segmenter);
+  const familyOf = new Map<string, number>();
+  let batch = [];
+  for (const doc of documents) {
+    const item = prepareDocument({ title: doc.title, body: doc.body, canonicalUrl: `bench:${doc.id}` }, { segmenter });
+    countStats(stats, item.chunks.map((c) => c.tokens), doc.body);
+    batch.push(item);
+    familyOf.set(doc.id, doc.family);
+    if (batch.length >= 500) {
+      await store.putDocuments(batch);
+      batch = [];
+    }
+  }
+  await store.putDocuments(batch);
+  const idToFamily = new Map<string, number>();
+  for (const [benchId, family] of familyOf) idToFamily.set(benchId, family);
+  return {
+    async query(text) {
+      const { hits } = await library.search(text, { limit: 10 });
+      return hits.map((h) => idToFamily.get((h.canonicalUrl ?? '').slice('bench:'.length)) ?? -1);
+    },
+    async diskBytes() {
+      return (await store.stats()).bytes;
+    },
+    close: () => library.close(),
+  };
+}
+
+export async function buildMiniSearch(documents: Iterable<BenchDocument>, stats: BuildStats): Promise<BuiltEngine> {
+  const index = new MiniSearch<{ id: number; text: string; family: number }>({
+    fields: ['text'],
+    storeFields: ['family'],
+    tokenize: (text) => segmenter.indexTokens(normalizeText(text)),
+    processTerm: (term) => term,
+    searchOptions: { tokenize: (text) => segmenter.queryTokens(normalizeText(text)), processTerm: (term) => term },
+  });
+  let id = 0;
+  for (const doc of documents) {
+    const chunks = chunkText(doc.body).map((span) => ({ id: id++, text: span.text, family: doc.family }));
+    stats.chunks += chunks.length;
+    stats.documents++;
+    stats.bytes += Buffer.byteLength(doc.body);
+    index.addAll(chunks);
+  }
+  return {
+    async query(text) {
+      return index.search(text).slice(0, 10).map((r) => r.family as number);
+    },
+    async diskBytes() {
+      return id <= 200_000 ? Buffer.byteLength(JSON.stringify(index)) : null;
+    },
+    async close() {},
+  };
+}
+
+function countStats(stats: BuildStats, tokenLists: readonly (readonly string[])[], body: string): void {
+  stats.documents++;
+  stats.bytes += Buffer.byteLength(body);
+  for (const tokens of tokenLists) {
+    stats.chunks++;
+    for (const token of new Set(tokens)) stats.documentFrequency.set(token, (stats.documentFrequency.get(token) ?? 0) + 1);
+  }
+}
