@@ -28,7 +28,7 @@ const ARTICLE =
 
 export function describeStoreConformance(options: StoreConformanceOptions): void {
   const skipped = new Set(options.skip?.flatMap((s) => s.tests) ?? []);
-  const test = (name: string, fn: () => Promise<void>) => (skipped.has(name) ? it.skip(name, fn) : it(name, fn));
+  const test = (name: string, fn: () => Promise<void>) => it.skipIf(skipped.has(name))(name, fn);
 
   describe(`store conformance: ${options.name}`, () => {
     let store: Store;
