@@ -78,10 +78,6 @@ export class ZhikuError extends Error {
   toLine(): string {
     return `${this.item ? `${this.item}: ` : ''}${this.message} [${this.code}]`;
   }
-
-  withItem(item: string): ZhikuError {
-    return this.item ? this : new ZhikuError(this.code, this.message, { item, cause: this.cause });
-  }
 }
 
 export function isZhikuError(value: unknown): value is ZhikuError {

@@ -206,3 +206,17 @@ describe('the installed bin', () => {
     expect(JSON.parse(stdout)).toMatchObject({ driver: 'sqlite', documents: 0, chunks: 0, schemaVersion: 1 });
   });
 });
+
+describe('add reporting', () => {
+  it('reports outcomes in input order', async () => {
+    const dir = tempDir('zhiku-order-');
+    writeFileSync(join(dir, 'c.json'), JSON.stringify([{ title: 'a', page_body: '第一篇正文。' }, { title: 'b', page_body: '' }, { title: 'c', page_body: '第三篇正文。' }]));
+    const result = await runZhiku(['--home', tempDir(), 'add', join(dir, 'c.json'), '--json']);
+    const report = JSON.parse(result.stdout) as { items: { item: string; status: string }[] };
+    expect(report.items.map((i) => [i.item.slice(-2), i.status])).toEqual([
+      ['#0', 'inserted'],
+      ['#1', 'empty'],
+      ['#2', 'inserted'],
+    ]);
+  });
+});

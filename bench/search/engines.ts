@@ -49,12 +49,10 @@ export async function buildZhiku(documents: Iterable<BenchDocument>, dbPath: str
     }
   }
   await store.putDocuments(batch);
-  const idToFamily = new Map<string, number>();
-  for (const [benchId, family] of familyOf) idToFamily.set(benchId, family);
   return {
     async query(text) {
       const { hits } = await library.search(text, { limit: 10 });
-      return hits.map((h) => idToFamily.get((h.canonicalUrl ?? '').slice('bench:'.length)) ?? -1);
+      return hits.map((h) => familyOf.get((h.canonicalUrl ?? '').slice('bench:'.length)) ?? -1);
     },
     async diskBytes() {
       return (await store.stats()).bytes;

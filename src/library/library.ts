@@ -71,22 +71,30 @@ export class Library {
   async ingest(items: AsyncIterable<CollectedItem> | Iterable<CollectedItem>, options: IngestOptions = {}): Promise<IngestReport> {
     const report: IngestReport = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0, empty: 0, ignored: 0, failed: 0, items: [] };
     const batchSize = options.batchSize ?? 200;
-    let pending: { put: PutItem; title: string }[] = [];
+    // Outcomes are reported in input order: items that need no store call wait behind pending documents.
+    let pending: ({ put: PutItem; title: string } | { outcome: IngestOutcome })[] = [];
+    let queued = 0;
     const record = (outcome: IngestOutcome) => {
       report[outcome.status]++;
       report.items.push(outcome);
       options.onProgress?.(report.items.length, outcome);
     };
     const flush = async () => {
-      if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      const results = await this.store.putDocuments(batch.map((b) => b.put));
-      results.forEach((result, i) => {
-        const { put, title } = batch[i]!;
+      queued = 0;
+      const puts = batch.flatMap((entry) => ('put' in entry ? [entry.put] : []));
+      const results = puts.length ? await this.store.putDocuments(puts) : [];
+      let next = 0;
+      for (const entry of batch) {
+        if ('outcome' in entry) {
+          record(entry.outcome);
+          continue;
+        }
+        const result = results[next++]!;
         if (isItemFailure(result)) record({ status: 'failed', ...result });
-        else record({ item: put.item ?? title, status: result.status, id: result.id, chunks: result.chunks, title });
-      });
+        else record({ item: entry.put.item ?? entry.title, status: result.status, id: result.id, chunks: result.chunks, title: entry.title });
+      }
     };
     for await (const collected of items) {
       switch (collected.kind) {
@@ -95,14 +103,14 @@ export class Library {
             put: prepareDocument(collected.input, { segmenter: this.segmenter, collections: options.collections, item: collected.item }),
             title: collected.input.title,
           });
-          if (pending.length >= batchSize) await flush();
+          if (++queued >= batchSize) await flush();
           break;
         case 'empty':
         case 'ignored':
-          record({ item: collected.item, status: collected.kind, reason: collected.reason });
+          pending.push({ outcome: { item: collected.item, status: collected.kind, reason: collected.reason } });
           break;
         case 'failed':
-          record({ status: 'failed', item: collected.item, code: collected.code, reason: collected.reason });
+          pending.push({ outcome: { status: 'failed', item: collected.item, code: collected.code, reason: collected.reason } });
           break;
       }
     }
