@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../src/library/store/sqlite/migrations.js';
 import { runZhiku, tempDir } from './helpers.js';
 
 const EXAMPLES = resolve('examples/library');
@@ -201,9 +202,20 @@ describe('the installed bin', () => {
     const home = tempDir();
     const run = promisify(execFile);
     const migrate = await run(process.execPath, ['bin/zhiku.js', '--home', home, 'db', 'migrate', '--json']);
-    expect(JSON.parse(migrate.stdout)).toEqual({ from: 0, to: 1 });
+    expect(JSON.parse(migrate.stdout)).toEqual({ from: 0, to: SCHEMA_VERSION });
     const { stdout } = await run(process.execPath, ['bin/zhiku.js', '--home', home, 'stats', '--json']);
-    expect(JSON.parse(stdout)).toMatchObject({ driver: 'sqlite', documents: 0, chunks: 0, schemaVersion: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({ driver: 'sqlite', documents: 0, chunks: 0, schemaVersion: SCHEMA_VERSION });
+  });
+
+  it('ingests a large folder on worker threads and finds every document', async () => {
+    const home = tempDir();
+    const dir = tempDir('zhiku-many-');
+    for (let i = 0; i < 60; i++) writeFileSync(join(dir, `n${i}.md`), `# 第${i}号简报\n\n编号${i}的简报：模型价格下调。${'上下文窗口扩展。'.repeat(i % 7)}\n`);
+    const run = promisify(execFile);
+    const add = await run(process.execPath, ['bin/zhiku.js', '--home', home, 'add', dir, '--json'], { env: { ...process.env, CI: '1' } });
+    expect(JSON.parse(add.stdout)).toMatchObject({ inserted: 60, failed: 0 });
+    const { stdout } = await run(process.execPath, ['bin/zhiku.js', '--home', home, 'search', '编号37的简报', '--json']);
+    expect((JSON.parse(stdout) as { hits: { title: string }[] }).hits[0]?.title).toBe('第37号简报');
   });
 });
 

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import MiniSearch from 'minisearch';
 import { chunkText } from '../../src/library/chunk/chunker.js';
 import { Library } from '../../src/library/library.js';
-import { prepareDocument } from '../../src/library/prepare.js';
+import type { CollectedItem } from '../../src/collect/types.js';
 import { openSqliteStore } from '../../src/library/store/sqlite/index.js';
 import { SILENT_LOGGER } from '../../src/logger.js';
 import { normalizeText } from '../../src/text/normalize.js';
@@ -24,31 +24,30 @@ export interface BuildStats {
   chunks: number;
   bytes: number;
   documents: number;
-  /** token → number of chunks holding it (for selectivity buckets). */
-  documentFrequency: Map<string, number>;
 }
 
 export type EngineName = 'zhiku' | 'minisearch';
 
 const segmenter = getSegmenter();
 
+/** Builds through the product's ingest path (worker threads, batched writes, index refresh). */
 export async function buildZhiku(documents: Iterable<BenchDocument>, dbPath: string, stats: BuildStats): Promise<BuiltEngine> {
   rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}.index`, { recursive: true, force: true });
   const store = await openSqliteStore({ path: dbPath }, { logger: SILENT_LOGGER });
   const library = new Library(store, segmenter);
   const familyOf = new Map<string, number>();
-  let batch = [];
-  for (const doc of documents) {
-    const item = prepareDocument({ title: doc.title, body: doc.body, canonicalUrl: `bench:${doc.id}` }, { segmenter });
-    countStats(stats, item.chunks.map((c) => c.tokens), doc.body);
-    batch.push(item);
-    familyOf.set(doc.id, doc.family);
-    if (batch.length >= 500) {
-      await store.putDocuments(batch);
-      batch = [];
+  function* collected(): Generator<CollectedItem> {
+    for (const doc of documents) {
+      familyOf.set(doc.id, doc.family);
+      stats.documents++;
+      stats.bytes += Buffer.byteLength(doc.body);
+      yield { kind: 'document', item: doc.id, input: { title: doc.title, body: doc.body, canonicalUrl: `bench:${doc.id}` } };
     }
   }
-  await store.putDocuments(batch);
+  const report = await library.ingest(collected(), { batchSize: 500 });
+  if (report.failed) throw new Error(`${report.failed} bench documents failed to ingest`);
+  stats.chunks = (await store.stats()).chunks;
   return {
     async query(text) {
       const { hits } = await library.search(text, { limit: 10 });
@@ -86,13 +85,4 @@ export async function buildMiniSearch(documents: Iterable<BenchDocument>, stats:
     },
     async close() {},
   };
-}
-
-function countStats(stats: BuildStats, tokenLists: readonly (readonly string[])[], body: string): void {
-  stats.documents++;
-  stats.bytes += Buffer.byteLength(body);
-  for (const tokens of tokenLists) {
-    stats.chunks++;
-    for (const token of new Set(tokens)) stats.documentFrequency.set(token, (stats.documentFrequency.get(token) ?? 0) + 1);
-  }
 }

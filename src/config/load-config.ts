@@ -11,6 +11,7 @@ import {
   DEFAULT_BENCH_DIR,
   DEFAULT_HOME,
   DEFAULT_MAX_FILE_BYTES,
+  defaultIngestThreads,
   DEFAULT_SEARCH_LIMIT,
   DEFAULT_SQLITE_FILE,
 } from './defaults.js';
@@ -71,7 +72,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     fetch: { allowHosts: [...(merged.fetch?.allowHosts ?? [])] },
     benchDir: resolve(cwd, merged.benchDir ?? DEFAULT_BENCH_DIR),
     search: { limit: merged.search?.limit ?? DEFAULT_SEARCH_LIMIT },
-    ingest: { maxFileBytes: merged.ingest?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
+    ingest: { maxFileBytes: merged.ingest?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, threads: merged.ingest?.threads ?? defaultIngestThreads() },
   };
   return deepFreeze(resolved);
 }

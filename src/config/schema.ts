@@ -35,6 +35,8 @@ const ingestSchema = z
   .object({
     /** Files larger than this are refused with the limit named. */
     maxFileBytes: z.number().int().min(1),
+    /** Worker threads that chunk and segment documents; 1 keeps everything on the main thread. */
+    threads: z.number().int().min(1).max(64),
   })
   .partial()
   .strict();
@@ -64,5 +66,5 @@ export interface ResolvedConfig {
   readonly fetch: { readonly allowHosts: readonly string[] };
   readonly benchDir: string;
   readonly search: { readonly limit: number };
-  readonly ingest: { readonly maxFileBytes: number };
+  readonly ingest: { readonly maxFileBytes: number; readonly threads: number };
 }

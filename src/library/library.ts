@@ -7,10 +7,12 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { ItemFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CollectedItem } from '../collect/types.js';
+import { normalizeText } from '../text/normalize.js';
 import { getSegmenter, type Segmenter } from '../text/segment.js';
 import { openStore } from './store/open-store.js';
 import { type SearchOptions, type SearchResult, searchLibrary } from './search/search.js';
-import { prepareDocument } from './prepare.js';
+import { defaultIngestThreads } from '../config/defaults.js';
+import { type Preparer, inlinePreparer, workerPreparer } from './ingest/prepare-pool.js';
 import {
   type DocumentSummary,
   type ListOptions,
@@ -45,7 +47,12 @@ export interface IngestOptions {
   onProgress?: (done: number, outcome: IngestOutcome) => void;
   /** Documents written per transaction. */
   batchSize?: number;
+  /** Worker threads preparing documents (default: one per core); 1 prepares on the calling thread. */
+  threads?: number;
 }
+
+/** Below this many documents, starting workers costs more than it saves. */
+const POOL_AFTER_DOCUMENTS = 32;
 
 export interface LibraryDeps {
   logger: Logger;
@@ -63,58 +70,83 @@ export class Library {
 
   /** Opens the configured store (migrating the embedded one) and returns a library over it. */
   static async open(config: ResolvedConfig, deps: LibraryDeps): Promise<Library> {
-    const store = await openStore(config.store, { logger: deps.logger });
-    return new Library(store, deps.segmenter ?? getSegmenter());
+    const segmenter = deps.segmenter ?? getSegmenter();
+    const store = await openStore(config.store, { logger: deps.logger, tokenize: (text) => segmenter.indexTokens(normalizeText(text)) });
+    return new Library(store, segmenter);
   }
 
-  /** Stores collected items in batches; bad items are reported and the rest land. */
+  /**
+   * Stores collected items in batches; bad items are reported and the rest land. Documents are
+   * prepared on worker threads once an ingest proves large, while the previous batch is written.
+   */
   async ingest(items: AsyncIterable<CollectedItem> | Iterable<CollectedItem>, options: IngestOptions = {}): Promise<IngestReport> {
     const report: IngestReport = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0, empty: 0, ignored: 0, failed: 0, items: [] };
     const batchSize = options.batchSize ?? 200;
+    const threads = options.threads ?? defaultIngestThreads();
+    const collections = options.collections ?? [];
+    const inline = inlinePreparer(this.segmenter);
+    let pool: Preparer | undefined;
+    let documents = 0;
     // Outcomes are reported in input order: items that need no store call wait behind pending documents.
-    let pending: ({ put: PutItem; title: string } | { outcome: IngestOutcome })[] = [];
+    type Entry = { prepared: Promise<PutItem | ItemFailure>; title: string } | { outcome: IngestOutcome };
+    let pending: Entry[] = [];
     let queued = 0;
+    let writing: Promise<void> = Promise.resolve();
     const record = (outcome: IngestOutcome) => {
       report[outcome.status]++;
       report.items.push(outcome);
       options.onProgress?.(report.items.length, outcome);
     };
-    const flush = async () => {
-      const batch = pending;
-      pending = [];
-      queued = 0;
-      const puts = batch.flatMap((entry) => ('put' in entry ? [entry.put] : []));
+    const write = async (batch: Entry[], previous: Promise<void>) => {
+      const prepared = await Promise.all(batch.map((entry) => ('prepared' in entry ? entry.prepared : null)));
+      const puts = prepared.filter((p): p is PutItem => p !== null && !isItemFailure(p));
+      await previous;
       const results = puts.length ? await this.store.putDocuments(puts) : [];
       let next = 0;
-      for (const entry of batch) {
-        if ('outcome' in entry) {
-          record(entry.outcome);
-          continue;
-        }
+      batch.forEach((entry, index) => {
+        const ready = prepared[index];
+        if ('outcome' in entry) return record(entry.outcome);
+        if (!ready || isItemFailure(ready)) return record({ status: 'failed', ...(ready as ItemFailure) });
         const result = results[next++]!;
         if (isItemFailure(result)) record({ status: 'failed', ...result });
-        else record({ item: entry.put.item ?? entry.title, status: result.status, id: result.id, chunks: result.chunks, title: entry.title });
-      }
+        else record({ item: ready.item ?? entry.title, status: result.status, id: result.id, chunks: result.chunks, title: entry.title });
+      });
     };
-    for await (const collected of items) {
-      switch (collected.kind) {
-        case 'document':
-          pending.push({
-            put: prepareDocument(collected.input, { segmenter: this.segmenter, collections: options.collections, item: collected.item }),
-            title: collected.input.title,
-          });
-          if (++queued >= batchSize) await flush();
-          break;
-        case 'empty':
-        case 'ignored':
-          pending.push({ outcome: { item: collected.item, status: collected.kind, reason: collected.reason } });
-          break;
-        case 'failed':
-          pending.push({ outcome: { status: 'failed', item: collected.item, code: collected.code, reason: collected.reason } });
-          break;
+    // Starts writing the gathered batch and waits for the one before it: one batch is written while
+    // the next is prepared, and memory holds at most two.
+    const flush = async () => {
+      const previous = writing;
+      writing = write(pending, previous);
+      pending = [];
+      queued = 0;
+      await previous;
+    };
+    try {
+      for await (const collected of items) {
+        switch (collected.kind) {
+          case 'document': {
+            if (!pool && threads > 1 && ++documents > POOL_AFTER_DOCUMENTS) pool = workerPreparer(threads);
+            pending.push({ prepared: (pool ?? inline).prepare(collected.input, collections, collected.item), title: collected.input.title });
+            if (++queued >= batchSize) await flush();
+            break;
+          }
+          case 'empty':
+          case 'ignored':
+            pending.push({ outcome: { item: collected.item, status: collected.kind, reason: collected.reason } });
+            break;
+          case 'failed':
+            pending.push({ outcome: { status: 'failed', item: collected.item, code: collected.code, reason: collected.reason } });
+            break;
+        }
       }
+      await flush();
+      await writing;
+    } finally {
+      // A failed write must not leave workers running or a rejection unobserved.
+      await writing.catch(() => undefined);
+      await pool?.close();
     }
-    await flush();
+    await this.store.refresh();
     return report;
   }
 

@@ -4,7 +4,6 @@
  * the normalised, segmented tokens of each chunk. Shared by every driver, so all index the same tokens.
  */
 import { guessLanguage } from '../text/measure.js';
-import { normalizeText } from '../text/normalize.js';
 import type { Segmenter } from '../text/segment.js';
 import { chunkText, type ChunkOptions } from './chunk/chunker.js';
 import { contentHash } from './document-id.js';
@@ -52,7 +51,7 @@ export function prepareDocument(input: DocumentInput, options: PrepareOptions): 
     end: span.end,
     text: span.text,
     page: input.pageStarts ? pageAt(input.pageStarts, span.start) : null,
-    tokens: options.segmenter.indexTokens(normalizeText(span.text)),
+    indexText: options.segmenter.indexText(span.text),
   }));
   return { document, chunks, collections: options.collections ?? [], item: options.item ?? input.origin ?? input.title };
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countUnits, countUnitsInRange } from './measure.js';
-import { getSegmenter } from './segment.js';
+import { createSegmenter, getSegmenter } from './segment.js';
 
 const segmenter = getSegmenter();
 
@@ -35,6 +36,24 @@ describe('segmenter', () => {
 
   it('segments Traditional and full-width input to the same tokens as Simplified', () => {
     expect(segmenter.tokenizeQuery('月之暗面開源大模型ＧＬＭ－４．６')).toEqual(segmenter.tokenizeQuery('月之暗面开源大模型GLM-4.6'));
+  });
+});
+
+describe('sentence-cached index text', () => {
+  const pieces = ['智谱发布GLM-4.6', '。', '！', '上下文窗口扩展到200K', '；', '\n', '臺灣的ＧＰＴ－４ｏ', '?', 'Qwen3-235B-A22B', ' ', '深度求索', '!', 'gpt-4.5;', '人工智能', ';'];
+  const sorted = (tokens: string[]) => [...tokens].sort();
+
+  it('yields the same tokens as segmenting the whole text, however sentences repeat', () => {
+    const small = createSegmenter({ cacheEntries: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        const whole = segmenter.tokenizeForIndex(text);
+        expect(sorted(small.indexText(text).split(' ').filter(Boolean))).toEqual(sorted(whole));
+        expect(sorted(segmenter.indexText(text).split(' ').filter(Boolean))).toEqual(sorted(whole));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

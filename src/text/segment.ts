@@ -16,6 +16,11 @@ const WORD_CHAR = String.raw`[[\p{L}\p{N}\p{M}]--[\p{Script=Han}\p{Script=Hiraga
 const COMPOUND = new RegExp(String.raw`${WORD_CHAR}+(?:[\-_.+'’]${WORD_CHAR}+)*`, 'gv');
 const COMPOUND_SEPARATOR = /[\-_.+'’]/;
 const LETTER_DIGIT_RUNS = /\p{L}+|\p{N}+/gu;
+/**
+ * Sentence ends where text may be cut without changing its tokens: jieba and the compound pattern
+ * both treat these as separators, and normalisation maps them to characters that still are.
+ */
+const SENTENCE_END = new Set([...'。！？；!?;\n'].map((c) => c.charCodeAt(0)));
 
 export interface Segmenter {
   /**
@@ -27,6 +32,12 @@ export interface Segmenter {
   queryTokens(normalized: string): string[];
   /** Normalise then segment for the index (the usual entry for raw text). */
   tokenizeForIndex(raw: string): string[];
+  /**
+   * Index tokens of raw text joined by single spaces, segmented sentence by sentence through a
+   * bounded cache: reposted articles, boilerplate and near-duplicates repeat whole sentences.
+   * Equal to `tokenizeForIndex(raw).join(' ')` up to token order.
+   */
+  indexText(raw: string): string;
   /** Normalise then segment a query. */
   tokenizeQuery(raw: string): string[];
 }
@@ -38,7 +49,14 @@ export function getSegmenter(): Segmenter {
   return (shared ??= createSegmenter());
 }
 
-export function createSegmenter(): Segmenter {
+export interface SegmenterOptions {
+  /** Sentences whose tokens are kept for reuse by `indexText`. Default 200,000 (about 100 MB). */
+  cacheEntries?: number;
+}
+
+export function createSegmenter(options: SegmenterOptions = {}): Segmenter {
+  const cacheEntries = options.cacheEntries ?? 200_000;
+  const sentenceCache = new Map<string, string>();
   const jieba = Jieba.withDict(dict);
   jieba.loadDict(Buffer.from(AI_TERMS.map((term) => `${term.toLowerCase()} 50000 n`).join('\n')));
 
@@ -71,9 +89,44 @@ export function createSegmenter(): Segmenter {
     return [...new Set(positioned.map(([, word]) => word))];
   };
 
+  const indexSentence = (sentence: string): string => {
+    let tokens = sentenceCache.get(sentence);
+    if (tokens === undefined) {
+      tokens = collectIndex(normalizeText(sentence)).join(' ');
+      // Evict the oldest quarter at once: cheaper than exact LRU and good enough for reuse.
+      if (sentenceCache.size >= cacheEntries) {
+        let drop = Math.ceil(cacheEntries / 4);
+        for (const key of sentenceCache.keys()) {
+          sentenceCache.delete(key);
+          if (--drop === 0) break;
+        }
+      }
+      sentenceCache.set(sentence, tokens);
+    }
+    return tokens;
+  };
+
+  const indexText = (raw: string): string => {
+    let out = '';
+    let start = 0;
+    for (let i = 0; i < raw.length; i++) {
+      if (SENTENCE_END.has(raw.charCodeAt(i))) {
+        const tokens = indexSentence(raw.slice(start, i + 1));
+        if (tokens) out = out ? `${out} ${tokens}` : tokens;
+        start = i + 1;
+      }
+    }
+    if (start < raw.length) {
+      const tokens = indexSentence(raw.slice(start));
+      if (tokens) out = out ? `${out} ${tokens}` : tokens;
+    }
+    return out;
+  };
+
   const segmenter: Segmenter = {
     indexTokens: collectIndex,
     queryTokens: collectQuery,
+    indexText,
     tokenizeForIndex: (raw) => segmenter.indexTokens(normalizeText(raw)),
     tokenizeQuery: (raw) => segmenter.queryTokens(normalizeText(raw)),
   };

@@ -20,6 +20,7 @@ export async function addCommand(context: CommandContext, paths: string[], optio
     try {
       return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes }), {
         collections: options.collection ?? [],
+        threads: config.ingest.threads,
         onProgress: (done, outcome) => {
           progress.setTotal(Math.max(done, paths.length));
           progress.update(done, outcome.item);

@@ -1,10 +1,10 @@
 /**
  * @module library/search/search
- * Query strategy over a store: segment and normalise the query, ask for chunks holding every term
- * (fast and precise), and fill up with chunks holding any term when that finds too few.
+ * Query strategy over a store: segment and normalise the query, then ask at once for the chunks
+ * holding every term and for the chunks holding any term, both ranked by BM25 with top-k pruning.
+ * Chunks with every term come first; the rest fill up the page.
  */
 import { ZhikuError } from '../../errors.js';
-import { hasCjk } from '../../text/measure.js';
 import { normalizeText } from '../../text/normalize.js';
 import type { Segmenter } from '../../text/segment.js';
 import type { SearchFilters, SearchHit, Store } from '../store/store.js';
@@ -46,19 +46,15 @@ export async function searchLibrary(
     until: options.until,
   };
   const wanted = offset + limit;
-  const hits: { hit: SearchHit; matched: 'all' | 'any' }[] = [];
-  const seen = new Set<number>();
-  // Strictest first: every term; then without an edge term (a query cut mid-word segments its edges
-  // differently from the text); last, any term ranked by BM25.
-  for (const [mode, subset] of relaxations(terms)) {
+  const [every, some] = await Promise.all([
+    terms.length > 1 ? store.search({ terms, mode: 'all', filters, limit: wanted }) : Promise.resolve([]),
+    store.search({ terms, mode: 'any', filters, limit: wanted }),
+  ]);
+  const hits: { hit: SearchHit; matched: 'all' | 'any' }[] = every.map((hit) => ({ hit, matched: 'all' }));
+  const seen = new Set(every.map((hit) => hit.chunkId));
+  for (const hit of some) {
     if (hits.length >= wanted) break;
-    const found = await store.search({ terms: subset, mode, filters, limit: wanted + seen.size });
-    for (const hit of found) {
-      if (hits.length >= wanted) break;
-      if (seen.has(hit.chunkId)) continue;
-      seen.add(hit.chunkId);
-      hits.push({ hit, matched: mode === 'all' && subset.length === terms.length ? 'all' : 'any' });
-    }
+    if (!seen.has(hit.chunkId)) hits.push({ hit, matched: terms.length === 1 ? 'all' : 'any' });
   }
   return {
     query,
@@ -69,19 +65,4 @@ export async function searchLibrary(
       snippet: makeSnippet(hit.text, hit.start, terms),
     })),
   };
-}
-
-// ---------------------------------------------------------------------------
-
-function relaxations(terms: string[]): ['all' | 'any', string[]][] {
-  const steps: ['all' | 'any', string[]][] = [['all', terms]];
-  if (terms.length >= 3) {
-    steps.push(['all', terms.slice(0, -1)], ['all', terms.slice(1)]);
-    if (terms.length >= 5) steps.push(['all', terms.slice(1, -1)]);
-    // Single CJK characters are the usual residue of a word cut in half.
-    const whole = terms.filter((t) => !(t.length === 1 && hasCjk(t)));
-    if (whole.length >= 2 && whole.length < terms.length) steps.push(['all', whole]);
-  }
-  if (terms.length > 1) steps.push(['any', terms]);
-  return steps;
 }

@@ -104,7 +104,8 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       expect(chunks.length).toBeGreaterThan(1);
       const error = await store.putDocument({ ...bad, chunks }).catch((e: unknown) => e);
       expect(isZhikuError(error) && error.code).toBe('E_INVALID_CHUNK');
-      expect(await store.stats()).toEqual(before);
+      // Content is unchanged; the size on disk may move (a write-ahead log grows).
+      expect({ ...(await store.stats()), bytes: null }).toEqual({ ...before, bytes: null });
       expect(await store.search({ terms: ['英伟达'], mode: 'any', limit: 5 })).toHaveLength(0);
       // A failing item in a batch rolls back alone; the others land.
       const results = await store.putDocuments([

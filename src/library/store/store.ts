@@ -34,8 +34,8 @@ export interface NewChunk {
   end: number;
   text: string;
   page: number | null;
-  /** Normalised, segmented tokens to index. */
-  tokens: readonly string[];
+  /** Normalised, segmented index tokens joined by single spaces (tokens never hold whitespace). */
+  indexText: string;
 }
 
 export interface StoredDocument extends NewDocument {
@@ -159,16 +159,20 @@ export interface Store {
   listDocuments(options?: ListOptions): Promise<DocumentSummary[]>;
   deleteDocument(id: DocumentId): Promise<boolean>;
   search(query: TokenQuery): Promise<SearchHit[]>;
+  /** Makes everything written so far fast to search (the embedded index folds recent rows in). */
+  refresh(): Promise<void>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }
 
 export interface StoreDeps {
   logger: Logger;
+  /** Index tokens of raw text; lets a driver rebuild its index from stored text after a crash or migration. */
+  tokenize?: (text: string) => readonly string[];
 }
 
 export type OpenStore<O> = (options: O, deps: StoreDeps) => Promise<Store>;
 
-export function isItemFailure(value: PutResult | ItemFailure): value is ItemFailure {
-  return 'code' in value;
+export function isItemFailure<T extends object>(value: T | ItemFailure): value is ItemFailure {
+  return 'code' in value && 'reason' in value;
 }

@@ -1,10 +1,15 @@
 /**
  * @module library/store/sqlite/sqlite-store
- * Embedded driver: one better-sqlite3 file (WAL, busy timeout), FTS5 with real bm25() over
- * pre-segmented tokens. Every SQL statement of the embedded store lives in this file.
+ * Embedded driver: one better-sqlite3 file (WAL, busy timeout) holds documents and chunks; the
+ * full-text index lives beside it (chunk-index.ts). Every SQL statement of the embedded store lives here.
+ *
+ * Writes keep the two consistent without a shared transaction: a writer holds SQLite's write lock
+ * while it adds index rows, and only then moves `indexed_through`; index rows of deleted chunks are
+ * queued in `index_garbage` and removed after commit. A crash leaves at worst rows above the mark
+ * (dropped and re-added by the next writer) or stale rows (never returned, since hits join chunks).
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type ItemFailure, ZhikuError, toItemFailure } from '../../../errors.js';
 import { documentIdFor } from '../../document-id.js';
@@ -18,6 +23,7 @@ import type {
   OpenStore,
   PutItem,
   PutResult,
+  SearchFilters,
   SearchHit,
   Store,
   StoreDeps,
@@ -25,6 +31,8 @@ import type {
   StoredDocument,
   TokenQuery,
 } from '../store.js';
+import { isItemFailure } from '../store.js';
+import { ChunkIndex, type IndexRow } from './chunk-index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 export const DRIVER_NAME = 'sqlite';
@@ -50,16 +58,25 @@ export const openSqliteStore: OpenStore<SqliteStoreOptions> = async (options, de
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  const store = new SqliteStore(db, options.path, deps);
+  let index: ChunkIndex | undefined;
   try {
+    index = await ChunkIndex.open(options.path === ':memory:' ? null : indexDirFor(options.path));
+    const store = new SqliteStore(db, index, options.path, deps);
     if (options.autoMigrate ?? true) store.migrateSync();
     else store.checkVersion();
+    if (deps.tokenize) await store.catchUpIndex();
+    return store;
   } catch (error) {
+    await index?.close();
     db.close();
     throw error;
   }
-  return store;
 };
+
+/** The index directory that belongs to a database file. */
+export function indexDirFor(path: string): string {
+  return `${path}.index`;
+}
 
 interface DocumentRow {
   seq: number;
@@ -84,12 +101,18 @@ class SqliteStore implements Store {
   readonly name = DRIVER_NAME;
   readonly capabilities = { vectors: false, concurrentWriters: false };
   readonly #db: Database.Database;
+  readonly #index: ChunkIndex;
   readonly #path: string;
+  readonly #deps: StoreDeps;
   #statements: ReturnType<typeof prepareStatements> | undefined;
+  /** Serialises this connection's writers: a write spans awaits while it holds the SQLite lock. */
+  #writing: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Database.Database, path: string, _deps: StoreDeps) {
+  constructor(db: Database.Database, index: ChunkIndex, path: string, deps: StoreDeps) {
     this.#db = db;
+    this.#index = index;
     this.#path = path;
+    this.#deps = deps;
   }
 
   checkVersion(): number {
@@ -124,26 +147,124 @@ class SqliteStore implements Store {
   }
 
   async putDocument(item: PutItem): Promise<PutResult> {
-    return this.#db.transaction(() => this.#put(item)).immediate();
+    const [result] = await this.putDocuments([item]);
+    if (isItemFailure(result!)) throw new ZhikuError(result.code, result.reason, { item: result.item });
+    return result!;
   }
 
   async putDocuments(items: readonly PutItem[]): Promise<Array<PutResult | ItemFailure>> {
-    const put = this.#db.transaction((item: PutItem) => this.#put(item));
-    // One outer transaction for speed; each item runs in its own savepoint so a failure rolls back only that item.
-    return this.#db
-      .transaction(() =>
-        items.map((item, index) => {
-          try {
-            return put(item);
-          } catch (error) {
-            return toItemFailure(error, item.item ?? `item ${index + 1}`);
-          }
-        }),
-      )
+    return this.#write(async (added) => {
+      const put = this.#db.transaction((item: PutItem) => this.#put(item, added));
+      // Each item runs in its own savepoint, so a failure rolls back only that item.
+      return items.map((item, index) => {
+        try {
+          return put(item);
+        } catch (error) {
+          return toItemFailure(error, item.item ?? `item ${index + 1}`);
+        }
+      });
+    });
+  }
+
+  async deleteDocument(id: string): Promise<boolean> {
+    return this.#write(async () => {
+      const row = this.#sql.documentById.get(id) as DocumentRow | undefined;
+      if (!row) return false;
+      this.#dropChunks(row.seq);
+      this.#db.prepare('DELETE FROM documents WHERE seq = ?').run(row.seq);
+      return true;
+    });
+  }
+
+  /** Indexes chunks the index lacks (after the migration that introduced it); a no-op when current. */
+  async catchUpIndex(): Promise<void> {
+    if (this.checkVersion() < SCHEMA_VERSION) return;
+    // An index directory removed by hand is rebuilt from scratch.
+    if ((await this.#index.count()) === 0) this.#sql.setIndexedThrough.run('0');
+    if (this.#maxChunkId() > Number(this.#sql.indexedThrough.get() ?? 0)) await this.#write(async () => undefined);
+  }
+
+  async refresh(): Promise<void> {
+    await this.#write(async () => this.#index.refresh());
+  }
+
+  /**
+   * Runs a write under SQLite's write lock: repairs the index first, lets `body` change SQLite and
+   * collect the index rows to add, adds them, moves the mark, commits, and only then removes the
+   * index rows of deleted chunks.
+   */
+  async #write<T>(body: (added: IndexRow[]) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      let committed = false;
+      try {
+        await this.#repairIndex();
+        const added: IndexRow[] = [];
+        const result = await body(added);
+        if (added.length > 0) {
+          await this.#index.add(added);
+          this.#sql.setIndexedThrough.run(String(this.#maxChunkId()));
+        }
+        this.#sql.setIndexVersion.run(String(await this.#index.version()));
+        this.#db.exec('COMMIT');
+        committed = true;
+        await this.#collectGarbage();
+        return result;
+      } finally {
+        if (!committed && this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      }
+    };
+    const next = this.#writing.then(run, run);
+    this.#writing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Brings the index up to `chunks` after an interrupted write or a migration (inside the write lock). */
+  async #repairIndex(): Promise<void> {
+    const through = Number(this.#sql.indexedThrough.get() ?? 0);
+    if (String(await this.#index.version()) !== this.#sql.indexVersion.get()) await this.#index.removeAbove(through);
+    if (this.#maxChunkId() <= through) return;
+    const tokenize = this.#deps.tokenize;
+    if (!tokenize) throw new ZhikuError('E_STORE', 'the search index is behind the database and this opener cannot segment text to rebuild it', { item: this.#path });
+    const rows = this.#sql.chunksAbove.iterate(through) as Iterable<{ id: number; document_seq: number; start_offset: number; end_offset: number }>;
+    let batch: IndexRow[] = [];
+    const bodies = new Map<number, string>();
+    for (const row of rows) {
+      let body = bodies.get(row.document_seq);
+      if (body === undefined) {
+        if (bodies.size > 64) bodies.clear();
+        body = this.#sql.bodyOf.get(row.document_seq) as string;
+        bodies.set(row.document_seq, body);
+      }
+      batch.push({ chunkId: row.id, documentSeq: row.document_seq, tokens: tokenize(body.slice(row.start_offset, row.end_offset)).join(' ') });
+      if (batch.length >= 5_000) {
+        await this.#index.add(batch);
+        batch = [];
+      }
+    }
+    await this.#index.add(batch);
+    await this.#index.refresh();
+    this.#sql.setIndexedThrough.run(String(this.#maxChunkId()));
+  }
+
+  async #collectGarbage(): Promise<void> {
+    const ids = this.#sql.garbage.all() as number[];
+    if (ids.length === 0) return;
+    await this.#index.removeChunks(ids);
+    const version = String(await this.#index.version());
+    this.#db
+      .transaction(() => {
+        for (const id of ids) this.#sql.clearGarbage.run(id);
+        this.#sql.setIndexVersion.run(version);
+      })
       .immediate();
   }
 
-  #put({ document, chunks, collections = [] }: PutItem): PutResult {
+  #maxChunkId(): number {
+    return Number(this.#sql.maxChunkId.get() ?? 0);
+  }
+
+  #put({ document, chunks, collections = [] }: PutItem, added: IndexRow[]): PutResult {
     const sql = this.#sql;
     const now = new Date().toISOString();
     const byUrl = document.canonicalUrl
@@ -152,48 +273,59 @@ class SqliteStore implements Store {
     let seq: number;
     let id: string;
     let status: PutResult['status'];
-    if (byUrl) {
-      seq = byUrl.seq;
-      id = byUrl.id;
-      if (byUrl.content_hash === document.contentHash) {
-        status = 'unchanged';
+    const addedBefore = added.length;
+    try {
+      if (byUrl) {
+        seq = byUrl.seq;
+        id = byUrl.id;
+        if (byUrl.content_hash === document.contentHash) {
+          status = 'unchanged';
+        } else {
+          status = 'updated';
+          this.#dropChunks(seq);
+          sql.updateDocument.run({ ...documentParams(document), seq, updated_at: now });
+          this.#insertChunks(seq, document.body, chunks, added);
+        }
       } else {
-        status = 'updated';
-        sql.deleteChunkIndex.run(seq);
-        sql.deleteChunks.run(seq);
-        sql.updateDocument.run({ ...documentParams(document), seq, updated_at: now });
-        this.#insertChunks(seq, document.body, chunks);
+        const byHash = sql.documentByHash.get(document.contentHash) as { seq: number; id: string } | undefined;
+        if (byHash) {
+          seq = byHash.seq;
+          id = byHash.id;
+          status = 'duplicate';
+        } else {
+          id = documentIdFor(document.canonicalUrl, document.contentHash);
+          const info = sql.insertDocument.run({ ...documentParams(document), id, created_at: now, updated_at: now });
+          seq = Number(info.lastInsertRowid);
+          status = 'inserted';
+          this.#insertChunks(seq, document.body, chunks, added);
+        }
       }
-    } else {
-      const byHash = sql.documentByHash.get(document.contentHash) as { seq: number; id: string } | undefined;
-      if (byHash) {
-        seq = byHash.seq;
-        id = byHash.id;
-        status = 'duplicate';
-      } else {
-        id = documentIdFor(document.canonicalUrl, document.contentHash);
-        const info = sql.insertDocument.run({ ...documentParams(document), id, created_at: now, updated_at: now });
-        seq = Number(info.lastInsertRowid);
-        status = 'inserted';
-        this.#insertChunks(seq, document.body, chunks);
+      for (const name of new Set(collections)) {
+        sql.insertCollection.run(name);
+        sql.joinCollection.run({ name, seq });
       }
-    }
-    for (const name of new Set(collections)) {
-      sql.insertCollection.run(name);
-      sql.joinCollection.run({ name, seq });
+    } catch (error) {
+      // The savepoint rolls back this item's rows (garbage included); its index rows must go too.
+      added.length = addedBefore;
+      throw error;
     }
     const count = (sql.chunkCount.get(seq) as { chunk_count: number }).chunk_count;
     return { id, status, chunks: count };
   }
 
-  #insertChunks(seq: number, body: string, chunks: readonly NewChunk[]): void {
+  #dropChunks(seq: number): void {
+    this.#sql.queueGarbage.run(seq);
+    this.#sql.deleteChunks.run(seq);
+  }
+
+  #insertChunks(seq: number, body: string, chunks: readonly NewChunk[], added: IndexRow[]): void {
     const sql = this.#sql;
     chunks.forEach((chunk, index) => {
       if (chunk.ordinal !== index || chunk.start < 0 || chunk.end > body.length || body.slice(chunk.start, chunk.end) !== chunk.text) {
         throw new ZhikuError('E_INVALID_CHUNK', `chunk ${index} is not the body slice its offsets name`);
       }
-      const info = sql.insertChunk.run(seq, chunk.ordinal, chunk.start, chunk.end, chunk.page, chunk.text);
-      sql.insertChunkIndex.run(info.lastInsertRowid, chunk.tokens.join(' '));
+      const info = sql.insertChunk.run(seq, chunk.ordinal, chunk.start, chunk.end, chunk.page);
+      added.push({ chunkId: Number(info.lastInsertRowid), documentSeq: seq, tokens: chunk.indexText });
     });
     sql.setChunkCount.run(chunks.length, seq);
   }
@@ -223,15 +355,18 @@ class SqliteStore implements Store {
   }
 
   async getChunks(id: string): Promise<StoredChunk[]> {
-    const rows = this.#sql.chunksOf.all(id) as {
-      id: number;
-      ordinal: number;
-      start_offset: number;
-      end_offset: number;
-      page: number | null;
-      text: string;
-    }[];
-    return rows.map((r) => ({ id: r.id, documentId: id, ordinal: r.ordinal, start: r.start_offset, end: r.end_offset, text: r.text, page: r.page }));
+    const body = this.#sql.bodyById.get(id) as string | undefined;
+    if (body === undefined) return [];
+    const rows = this.#sql.chunksOf.all(id) as { id: number; ordinal: number; start_offset: number; end_offset: number; page: number | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      documentId: id,
+      ordinal: r.ordinal,
+      start: r.start_offset,
+      end: r.end_offset,
+      text: body.slice(r.start_offset, r.end_offset),
+      page: r.page,
+    }));
   }
 
   async listDocuments(options: ListOptions = {}): Promise<DocumentSummary[]> {
@@ -262,26 +397,69 @@ class SqliteStore implements Store {
     }));
   }
 
-  async deleteDocument(id: string): Promise<boolean> {
-    return this.#db
-      .transaction(() => {
-        const row = this.#sql.documentById.get(id) as DocumentRow | undefined;
-        if (!row) return false;
-        this.#sql.deleteChunkIndex.run(row.seq);
-        this.#sql.deleteChunks.run(row.seq);
-        this.#db.prepare('DELETE FROM documents WHERE seq = ?').run(row.seq);
-        return true;
-      })
-      .immediate();
-  }
-
   async search(query: TokenQuery): Promise<SearchHit[]> {
     const terms = [...new Set(query.terms)].filter((t) => t.length > 0);
     if (terms.length === 0) return [];
-    const match = terms.map(quoteFtsTerm).join(query.mode === 'all' ? ' AND ' : ' OR ');
-    const conditions: string[] = ['chunk_index MATCH ?'];
-    const params: unknown[] = [match];
-    const filters = query.filters ?? {};
+    const offset = query.offset ?? 0;
+    const documentSeqs = this.#filteredDocuments(query.filters ?? {});
+    // A few extra in case some hits are stale rows of chunks deleted a moment ago.
+    const found = await this.#index.search({ terms, mode: query.mode, limit: offset + query.limit + 8, documentSeqs });
+    if (found.length === 0) return [];
+    const rows = this.#db
+      .prepare(
+        `SELECT c.id AS chunk_id, c.ordinal, c.start_offset, c.end_offset, c.page, c.document_seq,
+                d.id AS document_id, d.title, d.source, d.canonical_url, d.published_at
+         FROM chunks c JOIN documents d ON d.seq = c.document_seq
+         WHERE c.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(found.map((f) => f.chunkId))) as {
+      chunk_id: number;
+      ordinal: number;
+      start_offset: number;
+      end_offset: number;
+      page: number | null;
+      document_seq: number;
+      document_id: string;
+      title: string;
+      source: string | null;
+      canonical_url: string | null;
+      published_at: string | null;
+    }[];
+    const byId = new Map(rows.map((r) => [r.chunk_id, r]));
+    const bodies = new Map<number, string>();
+    const hits: SearchHit[] = [];
+    for (const { chunkId, score } of found) {
+      const r = byId.get(chunkId);
+      if (!r) continue;
+      let body = bodies.get(r.document_seq);
+      if (body === undefined) {
+        body = this.#sql.bodyOf.get(r.document_seq) as string;
+        bodies.set(r.document_seq, body);
+      }
+      hits.push({
+        chunkId,
+        documentId: r.document_id,
+        ordinal: r.ordinal,
+        start: r.start_offset,
+        end: r.end_offset,
+        page: r.page,
+        text: body.slice(r.start_offset, r.end_offset),
+        score,
+        title: r.title,
+        source: r.source,
+        canonicalUrl: r.canonical_url,
+        publishedAt: r.published_at,
+      });
+    }
+    // Equal scores keep insertion order, so results are stable across runs.
+    hits.sort((x, y) => y.score - x.score || x.chunkId - y.chunkId);
+    return hits.slice(offset, offset + query.limit);
+  }
+
+  /** Document seqs passing the filters, or undefined when there are none. */
+  #filteredDocuments(filters: SearchFilters): number[] | undefined {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
     if (filters.collections?.length) {
       conditions.push(
         `d.seq IN (SELECT dc.document_seq FROM document_collections dc JOIN collections col ON col.id = dc.collection_id WHERE col.name IN (${placeholders(filters.collections)}))`,
@@ -304,48 +482,8 @@ class SqliteStore implements Store {
       conditions.push('d.published_ms < ?');
       params.push(requireTime(filters.until, 'until'));
     }
-    params.push(query.limit, query.offset ?? 0);
-    const rows = this.#db
-      .prepare(
-        `SELECT c.id AS chunk_id, c.ordinal, c.start_offset, c.end_offset, c.page, c.text,
-                d.id AS document_id, d.title, d.source, d.canonical_url, d.published_at,
-                bm25(chunk_index) AS score
-         FROM chunk_index
-         JOIN chunks c ON c.id = chunk_index.rowid
-         JOIN documents d ON d.seq = c.document_seq
-         WHERE ${conditions.join(' AND ')}
-         ORDER BY score, c.id
-         LIMIT ? OFFSET ?`,
-      )
-      .all(...params) as {
-      chunk_id: number;
-      ordinal: number;
-      start_offset: number;
-      end_offset: number;
-      page: number | null;
-      text: string;
-      document_id: string;
-      title: string;
-      source: string | null;
-      canonical_url: string | null;
-      published_at: string | null;
-      score: number;
-    }[];
-    return rows.map((r) => ({
-      chunkId: r.chunk_id,
-      documentId: r.document_id,
-      ordinal: r.ordinal,
-      start: r.start_offset,
-      end: r.end_offset,
-      page: r.page,
-      text: r.text,
-      // bm25() is lower-is-better; the interface is higher-is-better.
-      score: -r.score,
-      title: r.title,
-      source: r.source,
-      canonicalUrl: r.canonical_url,
-      publishedAt: r.published_at,
-    }));
+    if (conditions.length === 0) return undefined;
+    return this.#db.prepare(`SELECT d.seq FROM documents d WHERE ${conditions.join(' AND ')}`).pluck().all(...params) as number[];
   }
 
   async stats() {
@@ -361,7 +499,7 @@ class SqliteStore implements Store {
       .all() as { name: string; documents: number }[];
     let bytes: number | null = null;
     if (this.#path !== ':memory:') {
-      bytes = 0;
+      bytes = directoryBytes(indexDirFor(this.#path));
       for (const suffix of ['', '-wal']) {
         try {
           bytes += statSync(this.#path + suffix).size;
@@ -374,6 +512,8 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#writing;
+    await this.#index.close();
     if (this.#db.open) this.#db.close();
   }
 }
@@ -395,10 +535,19 @@ function prepareStatements(db: Database.Database) {
          frontmatter = @frontmatter, body = @body, origin = @origin, updated_at = @updated_at, canonical_url = @canonical_url
        WHERE seq = @seq`,
     ),
-    deleteChunkIndex: db.prepare('DELETE FROM chunk_index WHERE rowid IN (SELECT id FROM chunks WHERE document_seq = ?)'),
     deleteChunks: db.prepare('DELETE FROM chunks WHERE document_seq = ?'),
-    insertChunk: db.prepare('INSERT INTO chunks (document_seq, ordinal, start_offset, end_offset, page, text) VALUES (?, ?, ?, ?, ?, ?)'),
-    insertChunkIndex: db.prepare('INSERT INTO chunk_index (rowid, tokens) VALUES (?, ?)'),
+    insertChunk: db.prepare('INSERT INTO chunks (document_seq, ordinal, start_offset, end_offset, page) VALUES (?, ?, ?, ?, ?)'),
+    queueGarbage: db.prepare('INSERT OR IGNORE INTO index_garbage (chunk_id) SELECT id FROM chunks WHERE document_seq = ?'),
+    garbage: db.prepare('SELECT chunk_id FROM index_garbage').pluck(),
+    clearGarbage: db.prepare('DELETE FROM index_garbage WHERE chunk_id = ?'),
+    indexedThrough: db.prepare("SELECT value FROM store_meta WHERE key = 'indexed_through'").pluck(),
+    setIndexedThrough: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'indexed_through'"),
+    indexVersion: db.prepare("SELECT value FROM store_meta WHERE key = 'index_version'").pluck(),
+    setIndexVersion: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'index_version'"),
+    maxChunkId: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'chunks'").pluck(),
+    chunksAbove: db.prepare('SELECT id, document_seq, start_offset, end_offset FROM chunks WHERE id > ? ORDER BY id'),
+    bodyOf: db.prepare('SELECT body FROM documents WHERE seq = ?').pluck(),
+    bodyById: db.prepare('SELECT body FROM documents WHERE id = ?').pluck(),
     setChunkCount: db.prepare('UPDATE documents SET chunk_count = ? WHERE seq = ?'),
     chunkCount: db.prepare('SELECT chunk_count FROM documents WHERE seq = ?'),
     insertCollection: db.prepare('INSERT OR IGNORE INTO collections (name) VALUES (?)'),
@@ -409,7 +558,7 @@ function prepareStatements(db: Database.Database) {
       'SELECT c.name FROM document_collections dc JOIN collections c ON c.id = dc.collection_id WHERE dc.document_seq = ? ORDER BY c.name',
     ),
     chunksOf: db.prepare(
-      'SELECT c.id, c.ordinal, c.start_offset, c.end_offset, c.page, c.text FROM chunks c JOIN documents d ON d.seq = c.document_seq WHERE d.id = ? ORDER BY c.ordinal',
+      'SELECT c.id, c.ordinal, c.start_offset, c.end_offset, c.page FROM chunks c JOIN documents d ON d.seq = c.document_seq WHERE d.id = ? ORDER BY c.ordinal',
     ),
   };
 }
@@ -431,9 +580,17 @@ function documentParams(document: NewDocument) {
   };
 }
 
-/** FTS5 string literal: tokens may hold quotes or operators, so every term is quoted. */
-function quoteFtsTerm(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
+/** Bytes under a directory (the index), 0 when it does not exist yet. */
+function directoryBytes(dir: string): number {
+  let total = 0;
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+    }
+  } catch {
+    return 0;
+  }
+  return total;
 }
 
 function placeholders(values: readonly unknown[]): string {

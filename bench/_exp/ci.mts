@@ -1,0 +1,11 @@
+import { ChunkIndex } from '../../src/library/store/sqlite/chunk-index.js';
+const idx = await ChunkIndex.open(null);
+await idx.add([{ chunkId: 1, documentSeq: 1, tokens: 'gpt-4.5 模型 发布' }, { chunkId: 2, documentSeq: 2, tokens: '模型 价格 "quoted" a:b' }]);
+console.log(await idx.search({ terms: ['模型'], mode: 'any', limit: 10 }));
+await idx.add([{ chunkId: 3, documentSeq: 3, tokens: 'gpt-4.5 价格' }]);
+console.log('unindexed', await idx.search({ terms: ['gpt-4.5', '价格'], mode: 'all', limit: 10 }));
+await idx.refresh();
+console.log('after refresh', await idx.search({ terms: ['gpt-4.5', '价格'], mode: 'any', limit: 10 }), await idx.search({ terms: ['"quoted"', 'a:b'], mode: 'all', limit: 10 }));
+await idx.removeChunks([3]);
+console.log('removed', await idx.search({ terms: ['gpt-4.5'], mode: 'any', limit: 10, documentSeqs: [1, 3] }), await idx.count());
+await idx.close();

@@ -1,0 +1,15 @@
+import Database from 'better-sqlite3';
+const db = new Database('/tmp/exp/db-ascii-notext-nochunks-hash-big.db', { readonly: true });
+const q = '"模型" OR "人工智能" OR "发布" OR "openai" OR "价格"';
+const cand = db.prepare('SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY rank LIMIT 200').pluck().all('"openai" OR "价格"') as number[];
+let t = performance.now();
+const full = db.prepare('SELECT rowid, bm25(idx) s FROM idx WHERE idx MATCH ? ORDER BY rank LIMIT 10').all(q);
+console.log('full', performance.now() - t);
+t = performance.now();
+const sub = db.prepare(`SELECT rowid, bm25(idx) s FROM idx WHERE idx MATCH ? AND rowid IN (${cand.join(',')}) ORDER BY rank LIMIT 10`).all(q);
+console.log('sub', performance.now() - t, sub.length);
+console.log(db.prepare(`EXPLAIN QUERY PLAN SELECT rowid, bm25(idx) s FROM idx WHERE idx MATCH ? AND rowid IN (${cand.join(',')}) ORDER BY rank LIMIT 10`).all(q));
+t = performance.now();
+const j = JSON.stringify(cand);
+const sub2 = db.prepare(`SELECT rowid, bm25(idx) s FROM idx WHERE idx MATCH ? AND rowid IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT 10`).all(q, j);
+console.log('sub2', performance.now() - t, sub2.length);
