@@ -217,9 +217,8 @@ function documentFrequencies(base: readonly BaseDocument[], target: number, term
 
 function timeGeneration(base: readonly BaseDocument[], target: number): number {
   const t0 = performance.now();
-  let bytes = 0;
-  for (const doc of replicate(base, target)) bytes += doc.body.length;
-  return bytes >= 0 ? (performance.now() - t0) / 1000 : 0;
+  for (const _doc of replicate(base, target));
+  return (performance.now() - t0) / 1000;
 }
 
 function percentile(sorted: number[], p: number): number {

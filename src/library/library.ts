@@ -7,7 +7,6 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { ItemFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CollectedItem } from '../collect/types.js';
-import { normalizeText } from '../text/normalize.js';
 import { getSegmenter, type Segmenter } from '../text/segment.js';
 import { openStore } from './store/open-store.js';
 import { type SearchOptions, type SearchResult, searchLibrary } from './search/search.js';
@@ -71,7 +70,7 @@ export class Library {
   /** Opens the configured store (migrating the embedded one) and returns a library over it. */
   static async open(config: ResolvedConfig, deps: LibraryDeps): Promise<Library> {
     const segmenter = deps.segmenter ?? getSegmenter();
-    const store = await openStore(config.store, { logger: deps.logger, tokenize: (text) => segmenter.indexTokens(normalizeText(text)) });
+    const store = await openStore(config.store, { logger: deps.logger, indexText: (text) => segmenter.indexText(text) });
     return new Library(store, segmenter);
   }
 

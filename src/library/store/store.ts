@@ -167,8 +167,8 @@ export interface Store {
 
 export interface StoreDeps {
   logger: Logger;
-  /** Index tokens of raw text; lets a driver rebuild its index from stored text after a crash or migration. */
-  tokenize?: (text: string) => readonly string[];
+  /** Index text of raw text (as `Segmenter.indexText`); lets a driver rebuild its index from stored text. */
+  indexText?: (text: string) => string;
 }
 
 export type OpenStore<O> = (options: O, deps: StoreDeps) => Promise<Store>;

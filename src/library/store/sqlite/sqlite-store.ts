@@ -64,7 +64,7 @@ export const openSqliteStore: OpenStore<SqliteStoreOptions> = async (options, de
     const store = new SqliteStore(db, index, options.path, deps);
     if (options.autoMigrate ?? true) store.migrateSync();
     else store.checkVersion();
-    if (deps.tokenize) await store.catchUpIndex();
+    if (deps.indexText) await store.catchUpIndex();
     return store;
   } catch (error) {
     await index?.close();
@@ -224,8 +224,8 @@ class SqliteStore implements Store {
     const through = Number(this.#sql.indexedThrough.get() ?? 0);
     if (String(await this.#index.version()) !== this.#sql.indexVersion.get()) await this.#index.removeAbove(through);
     if (this.#maxChunkId() <= through) return;
-    const tokenize = this.#deps.tokenize;
-    if (!tokenize) throw new ZhikuError('E_STORE', 'the search index is behind the database and this opener cannot segment text to rebuild it', { item: this.#path });
+    const indexText = this.#deps.indexText;
+    if (!indexText) throw new ZhikuError('E_STORE', 'the search index is behind the database and this opener cannot segment text to rebuild it', { item: this.#path });
     const rows = this.#sql.chunksAbove.iterate(through) as Iterable<{ id: number; document_seq: number; start_offset: number; end_offset: number }>;
     let batch: IndexRow[] = [];
     const bodies = new Map<number, string>();
@@ -236,7 +236,7 @@ class SqliteStore implements Store {
         body = this.#sql.bodyOf.get(row.document_seq) as string;
         bodies.set(row.document_seq, body);
       }
-      batch.push({ chunkId: row.id, documentSeq: row.document_seq, tokens: tokenize(body.slice(row.start_offset, row.end_offset)).join(' ') });
+      batch.push({ chunkId: row.id, documentSeq: row.document_seq, tokens: indexText(body.slice(row.start_offset, row.end_offset)) });
       if (batch.length >= 5_000) {
         await this.#index.add(batch);
         batch = [];

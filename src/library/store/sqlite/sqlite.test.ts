@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SILENT_LOGGER } from '../../../logger.js';
-import { normalizeText } from '../../../text/normalize.js';
 import { getSegmenter } from '../../../text/segment.js';
 import { describeStoreConformance, item } from '../store.case.test.js';
 import { ChunkIndex } from './chunk-index.js';
@@ -12,7 +11,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { indexDirFor, openSqliteStore } from './sqlite-store.js';
 
 const segmenter = getSegmenter();
-const tokenize = (text: string) => segmenter.indexTokens(normalizeText(text));
+const indexText = (text: string) => segmenter.indexText(text);
 
 const dir = mkdtempSync(join(tmpdir(), 'zhiku-sqlite-'));
 let counter = 0;
@@ -61,30 +60,30 @@ describe('sqlite driver', () => {
     ).run(body);
     db.prepare(`INSERT INTO chunks (id, document_seq, ordinal, start_offset, end_offset, text) VALUES (7, 1, 0, 0, ?, ?)`).run(body.length, body);
     db.close();
-    const store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, tokenize });
+    const store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, indexText });
     const hits = await store.search({ terms: ['思元'], mode: 'any', limit: 5 });
     expect(hits.map((h) => [h.chunkId, h.text])).toEqual([[7, body]]);
     // New chunk ids continue after the migrated ones, never reusing one.
     const added = await store.putDocument(item({ body: '华为发布新款手机。', canonicalUrl: 'https://example.com/n' }));
     expect((await store.getChunks(added.id))[0]!.id).toBeGreaterThan(7);
-    expect((await store.search({ terms: tokenize('华为发布新款手机'), mode: 'all', limit: 5 })).map((h) => h.documentId)).toEqual([added.id]);
+    expect((await store.search({ terms: segmenter.tokenizeForIndex('华为发布新款手机'), mode: 'all', limit: 5 })).map((h) => h.documentId)).toEqual([added.id]);
     await store.close();
   });
 
   it('rebuilds a removed index directory from the stored text on open', async () => {
     const path = join(dir, 'rebuild.db');
-    let store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, tokenize });
+    let store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, indexText });
     await store.putDocument(item({ body: '月之暗面发布Kimi K2。', canonicalUrl: 'https://example.com/k' }));
     await store.close();
     rmSync(indexDirFor(path), { recursive: true, force: true });
-    store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, tokenize });
+    store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, indexText });
     expect(await store.search({ terms: ['月之暗面'], mode: 'any', limit: 5 })).toHaveLength(1);
     await store.close();
   });
 
   it('removes the index rows of deleted and replaced chunks, and drops rows left above the mark by an interrupted write', async () => {
     const path = join(dir, 'garbage.db');
-    let store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, tokenize });
+    let store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, indexText });
     await store.putDocument(item({ body: '智谱发布GLM-4.6。'.repeat(30), canonicalUrl: 'https://example.com/g' }));
     const replaced = await store.putDocument(item({ body: '智谱发布GLM-4.5。', canonicalUrl: 'https://example.com/g' }));
     expect(replaced.status).toBe('updated');
@@ -96,7 +95,7 @@ describe('sqlite driver', () => {
     expect(await index.count()).toBe(1);
     await index.add([{ chunkId: 10_000, documentSeq: 99, tokens: '幽灵' }]);
     await index.close();
-    store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, tokenize });
+    store = await openSqliteStore({ path }, { logger: SILENT_LOGGER, indexText });
     await store.putDocument(item({ body: '阿里发布通义千问。', canonicalUrl: 'https://example.com/q' }));
     await store.close();
     const after = await ChunkIndex.open(indexDirFor(path));
