@@ -25,13 +25,23 @@ export function hasCjk(text: string): boolean {
   return CJK_CHAR.test(text);
 }
 
-/** A coarse language tag from the script mix: `zh` when CJK characters are at least a fifth of the units. */
+/**
+ * A coarse language tag from the script mix of the first 4,000 characters: `zh` when CJK characters
+ * are at least a fifth of the units. One pass over char codes: it runs on every ingested document.
+ */
 export function guessLanguage(text: string): 'zh' | 'en' | null {
-  const sample = text.length > 20_000 ? text.slice(0, 20_000) : text;
-  const total = countUnits(sample);
+  const end = Math.min(text.length, 4_000);
+  const total = countUnitsInRange(text, 0, end);
   if (total === 0) return null;
   let cjk = 0;
-  for (const _ of sample.matchAll(CJK_GLOBAL)) cjk++;
+  for (let i = 0; i < end; i++) {
+    const cls = CHAR_CLASS[text.charCodeAt(i)]!;
+    if (cls & CJK) cjk++;
+    else if (cls & CJK_HIGH_SURROGATE) {
+      cjk++;
+      i++;
+    }
+  }
   return cjk / total >= 0.2 ? 'zh' : 'en';
 }
 
@@ -43,17 +53,16 @@ export function countUnitsInRange(text: string, start = 0, end = text.length): n
   let units = 0;
   let inWord = false;
   for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (isAlnumCode(code)) {
+    const cls = CHAR_CLASS[text.charCodeAt(i)]!;
+    if (cls & ALNUM) {
       if (!inWord) units++;
       inWord = true;
-    } else if (inWord && isJoinerCode(code) && i + 1 < end && isAlnumCode(text.charCodeAt(i + 1))) {
+    } else if (inWord && cls & JOINER && i + 1 < end && CHAR_CLASS[text.charCodeAt(i + 1)]! & ALNUM) {
       // A joiner between two alphanumerics keeps the word going: gpt-4o, 3.5, don't.
     } else {
       inWord = false;
-      if (isCjkCode(code)) units++;
-      else if (code >= 0xd840 && code <= 0xd8bf) {
-        // High surrogate of a CJK Extension B–G ideograph (U+20000–U+2FFFF).
+      if (cls & CJK) units++;
+      else if (cls & CJK_HIGH_SURROGATE) {
         units++;
         i++;
       }
@@ -62,21 +71,29 @@ export function countUnitsInRange(text: string, start = 0, end = text.length): n
   return units;
 }
 
-function isAlnumCode(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    (code >= 0xff10 && code <= 0xff19) ||
-    (code >= 0xff21 && code <= 0xff3a) ||
-    (code >= 0xff41 && code <= 0xff5a)
-  );
-}
+// One lookup per UTF-16 code unit instead of range comparisons: these loops see every ingested character.
+const ALNUM = 1;
+const JOINER = 2;
+const CJK = 4;
+/** High surrogate of a CJK Extension B–G ideograph (U+20000–U+2FFFF). */
+const CJK_HIGH_SURROGATE = 8;
+const CHAR_CLASS = buildCharClasses();
 
-function isJoinerCode(code: number): boolean {
-  return code === 39 || code === 0x2019 || code === 46 || code === 45 || code === 95;
-}
-
-function isCjkCode(code: number): boolean {
-  return (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff) || (code >= 0xf900 && code <= 0xfaff);
+function buildCharClasses(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  const mark = (from: number, to: number, flag: number) => {
+    for (let code = from; code <= to; code++) table[code]! |= flag;
+  };
+  mark(48, 57, ALNUM);
+  mark(65, 90, ALNUM);
+  mark(97, 122, ALNUM);
+  mark(0xff10, 0xff19, ALNUM);
+  mark(0xff21, 0xff3a, ALNUM);
+  mark(0xff41, 0xff5a, ALNUM);
+  for (const code of [39, 0x2019, 46, 45, 95]) table[code]! |= JOINER;
+  mark(0x3400, 0x4dbf, CJK);
+  mark(0x4e00, 0x9fff, CJK);
+  mark(0xf900, 0xfaff, CJK);
+  mark(0xd840, 0xd8bf, CJK_HIGH_SURROGATE);
+  return table;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countUnits, countUnitsInRange } from './measure.js';
+import { countUnits, countUnitsInRange, guessLanguage } from './measure.js';
 import { createSegmenter, getSegmenter } from './segment.js';
 
 const segmenter = getSegmenter();
@@ -68,3 +68,16 @@ describe('countUnits', () => {
     expect(countUnitsInRange(text)).toBe(countUnits(text));
   });
 });
+
+describe('guessLanguage', () => {
+  it('tags by script mix and returns null when there is nothing to count', () => {
+    expect(guessLanguage('智谱发布了新的大模型，上下文窗口达到 200K。')).toBe('zh');
+    expect(guessLanguage('OpenAI released GPT-5 with a 400K context window and 智能 routing.')).toBe('en');
+    expect(guessLanguage('   —— ！')).toBeNull();
+  });
+
+  it('counts an Extension B ideograph as one CJK character', () => {
+    expect(guessLanguage('𠀀𠀁 a b c')).toBe('zh');
+  });
+});
+

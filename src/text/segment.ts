@@ -20,7 +20,8 @@ const LETTER_DIGIT_RUNS = /\p{L}+|\p{N}+/gu;
  * Sentence ends where text may be cut without changing its tokens: jieba and the compound pattern
  * both treat these as separators, and normalisation maps them to characters that still are.
  */
-const SENTENCE_END = new Set([...'。！？；!?;\n'].map((c) => c.charCodeAt(0)));
+const SENTENCE_END = new Uint8Array(0x10000);
+for (const c of '。！？；!?;\n') SENTENCE_END[c.charCodeAt(0)] = 1;
 
 export interface Segmenter {
   /**
@@ -110,7 +111,7 @@ export function createSegmenter(options: SegmenterOptions = {}): Segmenter {
     let out = '';
     let start = 0;
     for (let i = 0; i < raw.length; i++) {
-      if (SENTENCE_END.has(raw.charCodeAt(i))) {
+      if (SENTENCE_END[raw.charCodeAt(i)] === 1) {
         const tokens = indexSentence(raw.slice(start, i + 1));
         if (tokens) out = out ? `${out} ${tokens}` : tokens;
         start = i + 1;

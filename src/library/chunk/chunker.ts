@@ -64,8 +64,30 @@ interface Sentence {
   units: number;
 }
 
-const CJK_END = new Set(['。', '！', '？', '；', '…', '!', '?', ';']);
-const CLOSERS = new Set(['”', '’', '"', "'", '」', '』', '）', ')', '】', '》', '〉', ']']);
+const NEWLINE = 10;
+const PERIOD = 46;
+// Flags per UTF-16 code unit: splitSentences looks at every body character.
+const SENTENCE_END = 1;
+const CLOSER = 2;
+const SPACE = 4;
+const CHAR_CLASS = buildCharClasses();
+
+function buildCharClasses(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const c of '。！？；…!?;') table[c.charCodeAt(0)]! |= SENTENCE_END;
+  for (const c of '”’"\'」』）)】》〉]') table[c.charCodeAt(0)]! |= CLOSER;
+  // Exactly the characters `\s` matches.
+  for (let code = 0; code < 0x10000; code++) if (/\s/.test(String.fromCharCode(code))) table[code]! |= SPACE;
+  return table;
+}
+
+function isSpaceCode(code: number): boolean {
+  return (CHAR_CLASS[code]! & SPACE) !== 0;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /** Splits into sentences that tile the body: each sentence keeps its trailing whitespace. */
 function splitSentences(body: string): Sentence[] {
@@ -78,18 +100,23 @@ function splitSentences(body: string): Sentence[] {
     start = end;
   };
   while (i < n) {
-    const ch = body[i]!;
-    if (ch === '\n') {
+    const code = body.charCodeAt(i);
+    if (code === NEWLINE) {
       i++;
-      while (i < n && /\s/.test(body[i]!)) i++;
+      while (i < n && isSpaceCode(body.charCodeAt(i))) i++;
       close(i);
       continue;
     }
-    const latinStop = ch === '.' && (i + 1 >= n || /\s/.test(body[i + 1]!)) && i > 0 && !/\d/.test(body[i - 1]!);
-    if (CJK_END.has(ch) || latinStop) {
+    const latinStop =
+      code === PERIOD && (i + 1 >= n || isSpaceCode(body.charCodeAt(i + 1))) && i > 0 && !isDigitCode(body.charCodeAt(i - 1));
+    if (CHAR_CLASS[code]! & SENTENCE_END || latinStop) {
       i++;
-      while (i < n && (CJK_END.has(body[i]!) || body[i] === '.' || CLOSERS.has(body[i]!))) i++;
-      while (i < n && body[i] !== '\n' && /\s/.test(body[i]!)) i++;
+      while (i < n) {
+        const next = body.charCodeAt(i);
+        if (!(CHAR_CLASS[next]! & (SENTENCE_END | CLOSER) || next === PERIOD)) break;
+        i++;
+      }
+      while (i < n && body.charCodeAt(i) !== NEWLINE && isSpaceCode(body.charCodeAt(i))) i++;
       close(i);
       continue;
     }
@@ -135,8 +162,8 @@ function splitOversized(body: string, sentences: Sentence[], target: number): Se
 
 /** Trims surrounding whitespace by moving the offsets, so chunk text stays an exact body slice. */
 function pushChunk(body: string, start: number, end: number, chunks: ChunkSpan[]): void {
-  while (start < end && /\s/.test(body[start]!)) start++;
-  while (end > start && /\s/.test(body[end - 1]!)) end--;
+  while (start < end && isSpaceCode(body.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(body.charCodeAt(end - 1))) end--;
   if (end <= start) return;
   chunks.push({ ordinal: chunks.length, start, end, text: body.slice(start, end), units: countUnitsInRange(body, start, end) });
 }

@@ -1,0 +1,17 @@
+import { rmSync } from 'node:fs';
+import { loadBaseDocuments, replicate } from '../search/corpus.js';
+import { Library } from '../../dist/library/library.js';
+import { openSqliteStore } from '../../dist/library/store/sqlite/index.js';
+import { SILENT_LOGGER } from '../../dist/logger.js';
+import { getSegmenter } from '../../dist/text/segment.js';
+const N = Number(process.argv[2] ?? 100000); const parts = Number(process.argv[3] ?? 2);
+const docs = [...replicate(loadBaseDocuments('../shared/bench'), N)];
+rmSync('/tmp/exp/ing.db', { force: true }); rmSync('/tmp/exp/ing.db.index', { recursive: true, force: true });
+const store = await openSqliteStore({ path: '/tmp/exp/ing.db' }, { logger: SILENT_LOGGER });
+const times: number[] = []; const refresh = store.refresh.bind(store); store.refresh = async () => { const t = performance.now(); await refresh(); times.push(+((performance.now() - t) / 1000).toFixed(2)); };
+const lib = new Library(store, getSegmenter());
+const t0 = performance.now(); const per = Math.ceil(docs.length / parts);
+for (let p = 0; p < parts; p++) await lib.ingest(docs.slice(p * per, (p + 1) * per).map((d) => ({ kind: 'document' as const, item: d.id, input: { title: d.title, body: d.body, canonicalUrl: `bench:${d.id}` } })), { threads: 2, batchSize: 500 });
+console.log({ N, parts, totalS: (performance.now() - t0) / 1000, refreshS: times });
+const r = await lib.search('智谱 发布', { limit: 3 }); console.log(r.hits?.length ?? r);
+await lib.close();
