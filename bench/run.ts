@@ -4,7 +4,7 @@
  * same deterministic corpus and queries. Prints a table and writes bench/results/search-<date>.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Jieba } from '@node-rs/jieba';
@@ -27,6 +27,8 @@ interface BucketResult {
 interface EngineResult {
   engine: EngineName;
   size: string;
+  /** When this result was measured; a file can hold results of several runs on one day. */
+  measured_at?: string;
   chunks: number;
   documents: number;
   build_s: number;
@@ -59,10 +61,14 @@ async function runParent(): Promise<void> {
   const engines = arg('engines', 'zhiku,minisearch').split(',') as EngineName[];
   const queries = arg('queries', '200');
   const results: EngineResult[] = [];
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join('bench', 'results', `search-${date}.json`);
+  // A subset run (--sizes 1m) keeps today's other measurements; each result says when it was taken.
+  const earlier = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { results: EngineResult[] }).results ?? []) : [];
   for (const size of sizes) {
     if (!SIZES[size]) throw new Error(`unknown size "${size}" (use ${Object.keys(SIZES).join(', ')})`);
     for (const engine of engines) {
-      const projected = projectedHeapGb(results, engine, SIZES[size]!);
+      const projected = projectedHeapGb([...earlier, ...results], engine, SIZES[size]!);
       if (projected !== null && projected > 16 && !args.includes('--force')) {
         results.push({ engine, size, error: `not run: ${projected.toFixed(0)} GB of heap projected from the smaller run, above the 16 GB limit (--force runs it)` } as EngineResult);
         continue;
@@ -77,18 +83,19 @@ async function runParent(): Promise<void> {
         );
         const line = out.split('\n').find((l) => l.startsWith('@@RESULT '));
         if (!line) throw new Error('child printed no result');
-        results.push(JSON.parse(line.slice('@@RESULT '.length)) as EngineResult);
+        results.push({ ...(JSON.parse(line.slice('@@RESULT '.length)) as EngineResult), measured_at: new Date().toISOString() });
       } catch (error) {
         results.push({ engine, size, error: `did not finish: ${(error as Error).message.split('\n')[0]}` } as EngineResult);
       }
     }
   }
   printTable(results);
-  const date = new Date().toISOString().slice(0, 10);
-  const file = join('bench', 'results', `search-${date}.json`);
+  const measured = new Set(results.map((r) => `${r.engine}@${r.size}`));
+  const kept = earlier.filter((r) => !measured.has(`${r.engine}@${r.size}`));
+  const all = [...kept, ...results].sort((a, b) => (SIZES[a.size] ?? 0) - (SIZES[b.size] ?? 0) || a.engine.localeCompare(b.engine));
   mkdirSync(join('bench', 'results'), { recursive: true });
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results: all }, null, 2)}\n`);
   process.stderr.write(`bench: wrote ${file}\n`);
 }
 
