@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../src/library/store/sqlite/migrations.js';
-import { runZhiku, tempDir } from './helpers.js';
+import { runZhiku, seedFile, tempDir } from './helpers.js';
 
 const EXAMPLES = resolve('examples/library');
 
@@ -230,5 +230,72 @@ describe('add reporting', () => {
       ['#1', 'empty'],
       ['#2', 'inserted'],
     ]);
+  });
+});
+
+describe('zhiku models / cost', () => {
+  it('lists a vendor with prices, conversion, source dates, and JSON with provenance', async () => {
+    const home = tempDir();
+    const table = await runZhiku(['--home', home, 'models', '--vendor', 'bytedance']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('volcengine/doubao-seed-1.6');
+    expect(table.stdout).toMatch(/1 USD = [\d.]+ CNY \(https:/);
+    const json = JSON.parse((await runZhiku(['--home', home, 'models', '--country', 'CN', '--json'])).stdout);
+    expect(json.models.length).toBeGreaterThan(10);
+    expect(json.models.every((m: { provenance: { kind: string } }) => ['dataset', 'overlay'].includes(m.provenance.kind))).toBe(true);
+    const unknown = await runZhiku(['--home', home, 'models', '--vendor', 'nobody']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown vendor "nobody"; known vendors: openai/);
+  });
+
+  it('prices usage on a model, and names close models for an unknown one', async () => {
+    const home = tempDir();
+    const cost = await runZhiku(['--home', home, 'cost', '--model', 'qwen-max', '--input', '1亿', '--output', '3000万', '--json']);
+    expect(cost.code).toBe(0);
+    const body = JSON.parse(cost.stdout);
+    expect(body.items[0]).toMatchObject({ model: 'dashscope/qwen-max', currency: 'CNY', total: 100 * 2.4 + 30 * 9.6 });
+    expect(body.items[0].provenance.source).toMatch(/^https:/);
+    const unknown = await runZhiku(['--home', home, 'cost', '--model', 'Deepseek R3', '--input', '1M', '--output', '1M']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toContain('close names: deepseek-reasoner');
+  });
+
+  it('totals a monthly scenario, reporting a bad item on its own line and keeping the rest', async () => {
+    const home = tempDir();
+    const scenario = join(home, 'monthly.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        items: [
+          { label: 'chat', model: 'deepseek-chat', input: '50M', cached: '20M', output: '10M' },
+          { label: 'typo', model: 'gpt-5.10', input: 1, output: 1 },
+          { label: 'reports', model: 'qwen-plus', input: 1e8, output: 2e7 },
+        ],
+      }),
+    );
+    const result = await runZhiku(['--home', home, 'cost', '--scenario', scenario, '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/monthly\.json item 2: model "gpt-5\.10" is not in the catalog/);
+    const body = JSON.parse(result.stdout);
+    expect(body.items.map((i: { label: string }) => i.label)).toEqual(['chat', 'reports']);
+    expect(body.total).toBeCloseTo(body.items[0].converted + body.items[1].converted, 9);
+    expect(body.items[1].total).toBeCloseTo(100 * 0.8 + 20 * 2, 9);
+  });
+
+  it('writes a note that passes its own lint, and fails seed 004 with exit 1', async () => {
+    const home = tempDir();
+    const note = await runZhiku(['--home', home, 'models', 'note', '--top', '8', '--by', 'context']);
+    expect(note.code).toBe(0);
+    const file = join(home, 'note.md');
+    writeFileSync(file, note.stdout);
+    const clean = await runZhiku(['--home', home, 'models', 'lint', file]);
+    expect(clean.stdout.trim()).toBe('0 errors, 0 warnings');
+    expect(clean.code).toBe(0);
+    const seed = await runZhiku(['--home', home, 'models', 'lint', seedFile('004'), '--json']);
+    expect(seed.code).toBe(1);
+    const report = JSON.parse(seed.stdout);
+    expect(report.errors).toBeGreaterThan(10);
+    expect(report.issues.map((i: { rule: string }) => i.rule)).toEqual(expect.arrayContaining(['unknown-model', 'budget', 'price-unsourced', 'broken-anchor']));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Shared test helpers: run the CLI in-process with captured output, temporary homes, bench data.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -45,3 +45,11 @@ export function benchDir(): string {
 }
 
 export { seededRandom } from './seeded-random.js';
+
+/** A seed example output by number (`004`), from ../shared/seeds next to the bench folder. */
+export function seedFile(number: string): string {
+  const dir = resolve(benchDir(), '..', 'seeds');
+  const name = existsSync(dir) ? readdirSync(dir).find((file) => file.startsWith(`${number}_`)) : undefined;
+  if (!name) throw new Error(`seed ${number} not found in ${dir}`);
+  return join(dir, name);
+}

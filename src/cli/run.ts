@@ -90,6 +90,44 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--json', 'print as JSON')
     .action(async (opts) => setExit(await (await import('./commands/stats.js')).statsCommand(context, opts)));
 
+  const models = program.command('models').description('the model catalog: prices per 1M tokens with source and as-of date, context windows');
+  // The listing is the default subcommand, so `models lint --json` and `models --json` never share a flag.
+  models
+    .command('list', { isDefault: true })
+    .description('list catalog models (the default)')
+    .option('--vendor <id>', 'only this vendor (openai, anthropic, google, deepseek, qwen, moonshot, zhipu, bytedance, baidu, minimax, meta)')
+    .option('--country <code>', 'only vendors from this country (US, CN)')
+    .option('--all', 'include deprecated models')
+    .option('--json', 'print every row with all tiers and provenance as JSON')
+    .action(async (opts) => setExit(await (await import('./commands/models.js')).modelsCommand(context, opts)));
+  models
+    .command('note')
+    .description('render a markdown note from the catalog: a ranked table and per-model sourced price tables')
+    .option('--top <n>', 'number of models', parsePositiveInt, 10)
+    .option('--by <field>', 'rank by input, output (price, low first) or context (window, large first)', 'input')
+    .option('--vendor <id>', 'only this vendor')
+    .option('--country <code>', 'only vendors from this country')
+    .action(async (opts) => setExit(await (await import('./commands/models.js')).modelsNoteCommand(context, opts)));
+  models
+    .command('lint')
+    .description('check a model note: names in the catalog, prices matching with source and date, anchors, budget sums')
+    .argument('<file>', 'markdown note')
+    .option('--json', 'print the issues as JSON')
+    .action(async (file: string, opts) => setExit(await (await import('./commands/models.js')).modelsLintCommand(context, file, opts)));
+
+  program
+    .command('cost')
+    .description('cost of token usage on a catalog model, or of a monthly scenario file')
+    .option('-m, --model <name>', 'model name, id or provider/id')
+    .option('--input <tokens>', 'input tokens, cache hits included (1000000, 1M, 1亿)')
+    .option('--output <tokens>', 'output tokens')
+    .option('--cached <tokens>', 'of the input, tokens served from the prompt cache')
+    .option('--requests <n>', 'requests the input is spread over (the prompt size per request picks the price tier)')
+    .option('--scenario <file>', 'JSON list of {label?, model, input, output, cached?, requests?}: a cost table with a total')
+    .option('--currency <code>', 'currency for converted amounts and the total: CNY (default) or USD')
+    .option('--json', 'print as JSON')
+    .action(async (opts) => setExit(await (await import('./commands/cost.js')).costCommand(context, opts)));
+
   const db = program.command('db').description('database maintenance');
   db.command('migrate')
     .description('bring the database schema to this version')

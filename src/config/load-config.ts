@@ -73,6 +73,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     benchDir: resolve(cwd, merged.benchDir ?? DEFAULT_BENCH_DIR),
     search: { limit: merged.search?.limit ?? DEFAULT_SEARCH_LIMIT },
     ingest: { maxFileBytes: merged.ingest?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, threads: merged.ingest?.threads ?? defaultIngestThreads() },
+    catalog: {
+      overlay: merged.catalog?.overlay ? resolve(home, merged.catalog.overlay) : null,
+      usdCny: merged.catalog?.usdCny ?? null,
+    },
   };
   return deepFreeze(resolved);
 }

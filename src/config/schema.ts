@@ -41,6 +41,16 @@ const ingestSchema = z
   .partial()
   .strict();
 
+const catalogSchema = z
+  .object({
+    /** A catalog overlay file (YAML) with local prices and models; relative paths are under `home`. */
+    overlay: z.string().min(1),
+    /** CNY per USD, replacing the overlay's sourced rate. */
+    usdCny: z.number().positive(),
+  })
+  .partial()
+  .strict();
+
 /** What a user may write in `$ZHIKU_HOME/config.json` (every key optional, unknown keys rejected). */
 export const userConfigSchema = z
   .object({
@@ -51,6 +61,7 @@ export const userConfigSchema = z
     benchDir: z.string().min(1),
     search: searchSchema,
     ingest: ingestSchema,
+    catalog: catalogSchema,
   })
   .partial()
   .strict();
@@ -67,4 +78,5 @@ export interface ResolvedConfig {
   readonly benchDir: string;
   readonly search: { readonly limit: number };
   readonly ingest: { readonly maxFileBytes: number; readonly threads: number };
+  readonly catalog: { readonly overlay: string | null; readonly usdCny: number | null };
 }
