@@ -39,6 +39,7 @@ export async function modelsCommand(context: CommandContext, options: ModelsOpti
     const converted = convertedPrices(catalog, model);
     const asOf = asOfDate(model);
     return [
+      model.name,
       model.key,
       `${vendor.nameZh}${model.host ? `/${model.host}` : ''}`,
       vendor.country,
@@ -46,11 +47,13 @@ export async function modelsCommand(context: CommandContext, options: ModelsOpti
       money(tier?.input),
       money(tier?.cachedInput),
       money(tier?.output),
-      converted ? `${formatMoney(converted.input, converted.currency, true)} / ${formatMoney(converted.output, converted.currency, true)}` : '—',
+      converted
+        ? [converted.input, converted.cachedInput, converted.output].map((v) => (v === null ? '—' : formatMoney(v, converted.currency))).join(' / ')
+        : '—',
       `${asOf}${isStale(asOf) ? ' (stale)' : ''}`,
     ];
   });
-  for (const line of renderTable(['model', 'vendor', 'country', 'context', 'input/1M', 'cached/1M', 'output/1M', 'converted in/out', 'as of'], rows)) out(line);
+  for (const line of renderTable(['name', 'model', 'vendor', 'country', 'context', 'input/1M', 'cached/1M', 'output/1M', 'converted in/cached/out', 'as of'], rows)) out(line);
   out('');
   out(`${models.length} models; 1 USD = ${catalog.rate.usdCny} CNY (${catalog.rate.source}, as of ${catalog.rate.asOf}). Tiered models show their base tier; --json has every tier.`);
   return 0;
@@ -98,6 +101,7 @@ function convertedPrices(catalog: Catalog, model: CatalogModel) {
   return {
     currency,
     input: convert(tier.input, model.price.currency, currency, catalog.rate),
+    cachedInput: tier.cachedInput === null ? null : convert(tier.cachedInput, model.price.currency, currency, catalog.rate),
     output: convert(tier.output, model.price.currency, currency, catalog.rate),
   } as const;
 }
