@@ -5,9 +5,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../src/library/store/sqlite/migrations.js';
-import { runZhiku, seedFile, tempDir } from './helpers.js';
+import { benchDir, runZhiku, seedFile, tempDir } from './helpers.js';
 
 const EXAMPLES = resolve('examples/library');
 
@@ -108,7 +109,8 @@ describe('bad input', () => {
     const dir = tempDir('zhiku-input-');
     writeFileSync(join(dir, 'good.md'), '---\ntitle: 好文章\n---\n\n百川智能发布新模型。\n');
     writeFileSync(join(dir, 'bad-yaml.md'), '---\ntitle: [unclosed\n---\n\n正文。\n');
-    writeFileSync(join(dir, 'gbk.txt'), Buffer.from([0xd6, 0xd0, 0xce, 0xc4, 0xb2, 0xe2, 0xca, 0xd4]));
+    writeFileSync(join(dir, 'gbk.txt'), iconv.encode('中文测试：智谱发布了新的开源模型，上下文窗口扩展到二十万字。', 'gbk'));
+    writeFileSync(join(dir, 'blob.txt'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x80, 0x81]));
     writeFileSync(join(dir, 'paper.pdf'), '%PDF-1.7 not really');
     writeFileSync(
       join(dir, 'corpus.json'),
@@ -128,6 +130,7 @@ describe('bad input', () => {
       join(dir, 'good.md'),
       join(dir, 'bad-yaml.md'),
       join(dir, 'gbk.txt'),
+      join(dir, 'blob.txt'),
       join(dir, 'paper.pdf'),
       join(dir, 'corpus.json'),
       join(dir, 'broken.json'),
@@ -140,17 +143,19 @@ describe('bad input', () => {
     expect(errors).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/bad-yaml\.md: invalid YAML frontmatter: .* \[E_PARSE\]$/),
-        `zhiku: ${join(dir, 'gbk.txt')}: not valid UTF-8 text (convert it to UTF-8 first) [E_PARSE]`,
-        `zhiku: ${join(dir, 'paper.pdf')}: unsupported file type ".pdf" [E_UNSUPPORTED]`,
+        expect.stringMatching(/blob\.txt: (binary data, not text|not text in a known encoding.*) \[E_PARSE\]$/),
+        `zhiku: ${join(dir, 'paper.pdf')}: truncated PDF: no end-of-file marker (%%EOF) [E_PARSE]`,
         `zhiku: ${join(dir, 'corpus.json')}#2: title: Invalid input: expected string, received number [E_PARSE]`,
         expect.stringMatching(/broken\.json: invalid JSON: .* \[E_PARSE\]$/),
         `zhiku: ${join(dir, 'missing.md')}: no such file or directory [E_NOT_FOUND]`,
       ]),
     );
     expect(result.stdout).toContain(`skipped ${join(dir, 'corpus.json')}#1: empty body`);
-    expect(result.stdout).toContain('added 3, updated 0, unchanged 0, duplicates 0, empty 1, failed 6');
+    expect(result.stdout).toContain('added 4, updated 0, unchanged 0, duplicates 0, empty 1, failed 6');
     const after = await stats(home);
-    expect(after.documents).toBe(before.documents + 3);
+    expect(after.documents).toBe(before.documents + 4);
+    const gbk = JSON.parse((await runZhiku(['--home', home, 'search', '二十万字', '--json'])).stdout);
+    expect(gbk.hits[0].snippet.text).toContain('智谱发布了新的开源模型');
   });
 
   it('exits 0 when the only problem is an empty corpus entry', async () => {
@@ -297,5 +302,31 @@ describe('zhiku models / cost', () => {
     const report = JSON.parse(seed.stdout);
     expect(report.errors).toBeGreaterThan(10);
     expect(report.issues.map((i: { rule: string }) => i.rule)).toEqual(expect.arrayContaining(['unknown-model', 'budget', 'price-unsourced', 'broken-anchor']));
+  });
+});
+
+describe('documents', () => {
+  it('adds a PDF and a PPTX with pages, and inspects a file without storing it', async () => {
+    const home = tempDir();
+    const pdf = join(benchDir(), 'dr3', '006', '齐白石花鸟画的笔墨意趣表达研究_高倩.pdf');
+    const pptx = join(benchDir(), 'dr3', '002', '006law.pptx');
+    const added = await runZhiku(['--home', home, 'add', pdf, pptx]);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    const hits = JSON.parse((await runZhiku(['--home', home, 'search', '飞白技法源于书法艺术', '--json', '--limit', '1'])).stdout).hits;
+    expect(hits[0]).toMatchObject({ title: '齐白石花鸟画的笔墨意趣表达研究', page: 3 });
+    const slide = JSON.parse((await runZhiku(['--home', home, 'search', '通知 移除 程序', '--json', '--limit', '1'])).stdout).hits;
+    expect(slide[0].title).toBe('避风港原则：网络版权责任的平衡机制与发展趋势');
+    expect(slide[0].page).toBeGreaterThan(1);
+    const before = await stats(home);
+    const inspected = await runZhiku(['--home', home, 'inspect', pptx, '--json']);
+    expect(inspected.code).toBe(0);
+    const body = JSON.parse(inspected.stdout);
+    expect(body).toMatchObject({ format: 'pptx' });
+    expect(body.pages).toHaveLength(23);
+    expect((await stats(home)).documents).toBe(before.documents);
+    const image = await runZhiku(['--home', home, 'inspect', join(benchDir(), 'dr3', '004', 'image0.jpg')]);
+    expect(image.code).toBe(1);
+    expect(image.stderr).toMatch(/an image \(image\/\w+\): OCR is not available yet \[E_UNSUPPORTED\]/);
   });
 });

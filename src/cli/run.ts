@@ -48,7 +48,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
   program
     .command('add')
     .description('add files, directories or corpus JSON files to the library')
-    .argument('<paths...>', 'markdown, text or corpus JSON files, or directories (recursively)')
+    .argument('<paths...>', 'PDF, DOCX, PPTX, markdown, text or corpus JSON files, or directories (recursively)')
     .option('-c, --collection <name>', 'add to this collection (repeatable)', collect, [])
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], opts) => setExit(await (await import('./commands/add.js')).addCommand(context, paths, opts)));
@@ -89,6 +89,13 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .description('library statistics')
     .option('--json', 'print as JSON')
     .action(async (opts) => setExit(await (await import('./commands/stats.js')).statsCommand(context, opts)));
+
+  program
+    .command('inspect')
+    .description('show what add would extract from one file (text per page, slide or sheet), without storing it')
+    .argument('<file>', 'a PDF, DOCX, PPTX, markdown or text file')
+    .option('--json', 'print as JSON')
+    .action(async (file: string, opts) => setExit(await (await import('./commands/inspect.js')).inspectCommand(context, file, opts)));
 
   const models = program.command('models').description('the model catalog: prices per 1M tokens with source and as-of date, context windows');
   // The listing is the default subcommand, so `models lint --json` and `models --json` never share a flag.

@@ -6,8 +6,12 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ZhikuError, toItemFailure } from '../errors.js';
 import { parseCorpusJson, isCorpus } from './parse/corpus-json.js';
-import { decodeUtf8 } from './parse/decode.js';
+import { decodeText } from './parse/decode.js';
+import { type DetectedFormat, detectFormat } from './parse/detect.js';
+import { parseDocx } from './parse/docx.js';
 import { parseMarkdown } from './parse/markdown.js';
+import { parsePdf } from './parse/pdf.js';
+import { parsePptx } from './parse/pptx.js';
 import { parseText } from './parse/text.js';
 import type { CollectedItem } from './types.js';
 
@@ -16,15 +20,8 @@ export interface CollectFilesOptions {
   maxFileBytes: number;
 }
 
-type Format = 'markdown' | 'text' | 'json';
-
-const FORMATS: Record<string, Format> = {
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.txt': 'text',
-  '.text': 'text',
-  '.json': 'json',
-};
+/** Formats `add` turns into documents (images wait for OCR). */
+const SUPPORTED = new Set<DetectedFormat>(['markdown', 'text', 'json', 'pdf', 'docx', 'pptx']);
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
@@ -57,31 +54,49 @@ async function* walk(directory: string, options: CollectFilesOptions): AsyncGene
 }
 
 async function* collectFile(path: string, options: CollectFilesOptions, explicit: boolean): AsyncGenerator<CollectedItem> {
-  const format = FORMATS[extname(path).toLowerCase()];
-  if (!format) {
-    if (explicit) yield { kind: 'failed', item: path, code: 'E_UNSUPPORTED', reason: `unsupported file type "${extname(path) || '(none)'}"` };
-    else yield { kind: 'ignored', item: path, reason: 'unsupported file type' };
-    return;
-  }
   try {
-    const text = decodeUtf8(await readLimited(path, options.maxFileBytes), path);
-    if (format === 'markdown') yield { kind: 'document', item: path, input: parseMarkdown(text, path) };
-    else if (format === 'text') yield { kind: 'document', item: path, input: parseText(text, path) };
-    else {
-      let data: unknown;
-      try {
-        data = JSON.parse(text);
-      } catch (error) {
-        throw new ZhikuError('E_PARSE', `invalid JSON: ${(error as Error).message}`, { item: path });
-      }
-      if (!explicit && !isCorpus(data)) {
-        yield { kind: 'ignored', item: path, reason: 'JSON that is not a corpus' };
-        return;
-      }
-      yield* parseCorpusJson(data, path);
+    const bytes = await readLimited(path, options.maxFileBytes);
+    const { format } = await detectFormat(bytes, path);
+    if (!SUPPORTED.has(format)) {
+      const what = format === 'image' ? 'an image (needs OCR, not available yet)' : format === 'unsupported' ? `unsupported file type "${extname(path) || '(none)'}"` : `${format} (not supported yet)`;
+      if (explicit) yield { kind: 'failed', item: path, code: 'E_UNSUPPORTED', reason: what };
+      else yield { kind: 'ignored', item: path, reason: what };
+      return;
     }
+    yield* parseFile(bytes, format, path, explicit);
   } catch (error) {
     yield { kind: 'failed', ...toItemFailure(asExpected(error, path), path) };
+  }
+}
+
+async function* parseFile(bytes: Uint8Array, format: DetectedFormat, path: string, explicit: boolean): AsyncGenerator<CollectedItem> {
+  if (format === 'pdf') {
+    yield { kind: 'document', item: path, input: (await parsePdf(bytes, path)).input };
+    return;
+  }
+  if (format === 'docx') {
+    yield { kind: 'document', item: path, input: await parseDocx(bytes, path) };
+    return;
+  }
+  if (format === 'pptx') {
+    yield { kind: 'document', item: path, input: parsePptx(bytes, path).input };
+    return;
+  }
+  const { text } = decodeText(bytes, path);
+  if (format === 'markdown') yield { kind: 'document', item: path, input: parseMarkdown(text, path) };
+  else if (format === 'text') yield { kind: 'document', item: path, input: parseText(text, path) };
+  else {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new ZhikuError('E_PARSE', `invalid JSON: ${(error as Error).message}`, { item: path });
+    }
+    if (!explicit && !isCorpus(data)) {
+      yield { kind: 'ignored', item: path, reason: 'JSON that is not a corpus' };
+      return;
+    }
+    yield* parseCorpusJson(data, path);
   }
 }
 
