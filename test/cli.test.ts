@@ -329,4 +329,20 @@ describe('documents', () => {
     expect(image.code).toBe(1);
     expect(image.stderr).toMatch(/an image \(image\/\w+\): OCR is not available yet \[E_UNSUPPORTED\]/);
   });
+
+  it('adds the COVID CSV and the Yahoo XLSX as data documents whose computed figures are searchable', async () => {
+    const home = tempDir();
+    const csv = join(benchDir(), 'dr3', '008', 'time_series_covid19_confirmed_global.csv');
+    const xlsx = join(benchDir(), 'dr3', '010', 'yahoo_data.xlsx');
+    const added = await runZhiku(['--home', home, 'add', csv, xlsx]);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    const peak = JSON.parse((await runZhiku(['--home', home, 'search', '单日新增峰值', '--json', '--limit', '1'])).stdout).hits[0];
+    expect(peak).toMatchObject({ title: 'time_series_covid19_confirmed_global.csv 数据概况', page: 1 });
+    const close = JSON.parse((await runZhiku(['--home', home, 'search', 'Close* 年均值', '--json', '--limit', '1'])).stdout).hits[0];
+    expect(close.title).toBe('yahoo_data.xlsx 数据概况');
+    const inspected = JSON.parse((await runZhiku(['--home', home, 'inspect', xlsx, '--json'])).stdout);
+    expect(inspected.frontmatter.sheets).toEqual([{ name: 'Sheet1', rows: 1258, columns: 7 }]);
+  });
 });
+

@@ -13,6 +13,8 @@ import { parseMarkdown } from './parse/markdown.js';
 import { parsePdf } from './parse/pdf.js';
 import { parsePptx } from './parse/pptx.js';
 import { parseText } from './parse/text.js';
+import { readCsv, readXlsx } from '../data/read.js';
+import { summarizeWorkbook } from '../data/summary.js';
 import type { CollectedItem } from './types.js';
 
 export interface CollectFilesOptions {
@@ -21,7 +23,7 @@ export interface CollectFilesOptions {
 }
 
 /** Formats `add` turns into documents (images wait for OCR). */
-const SUPPORTED = new Set<DetectedFormat>(['markdown', 'text', 'json', 'pdf', 'docx', 'pptx']);
+const SUPPORTED = new Set<DetectedFormat>(['markdown', 'text', 'json', 'pdf', 'docx', 'pptx', 'csv', 'xlsx']);
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
@@ -55,14 +57,21 @@ async function* walk(directory: string, options: CollectFilesOptions): AsyncGene
 
 async function* collectFile(path: string, options: CollectFilesOptions, explicit: boolean): AsyncGenerator<CollectedItem> {
   try {
-    const bytes = await readLimited(path, options.maxFileBytes);
-    const { format } = await detectFormat(bytes, path);
+    const head = await readLimited(path, options.maxFileBytes, HEAD_BYTES);
+    const { format } = await detectFormat(head, path);
     if (!SUPPORTED.has(format)) {
       const what = format === 'image' ? 'an image (needs OCR, not available yet)' : format === 'unsupported' ? `unsupported file type "${extname(path) || '(none)'}"` : `${format} (not supported yet)`;
       if (explicit) yield { kind: 'failed', item: path, code: 'E_UNSUPPORTED', reason: what };
       else yield { kind: 'ignored', item: path, reason: what };
       return;
     }
+    if (format === 'csv') {
+      // Streamed from disk: a CSV can be far larger than the memory its summary needs.
+      const workbook = await readCsv(path);
+      yield { kind: 'document', item: path, input: summarizeWorkbook(workbook.sheets, { path, encoding: workbook.encoding }) };
+      return;
+    }
+    const bytes = await readLimited(path, options.maxFileBytes);
     yield* parseFile(bytes, format, path, explicit);
   } catch (error) {
     yield { kind: 'failed', ...toItemFailure(asExpected(error, path), path) };
@@ -80,6 +89,11 @@ async function* parseFile(bytes: Uint8Array, format: DetectedFormat, path: strin
   }
   if (format === 'pptx') {
     yield { kind: 'document', item: path, input: parsePptx(bytes, path).input };
+    return;
+  }
+  if (format === 'xlsx') {
+    const workbook = await readXlsx(path, bytes);
+    yield { kind: 'document', item: path, input: summarizeWorkbook(workbook.sheets, { path }) };
     return;
   }
   const { text } = decodeText(bytes, path);
@@ -109,7 +123,11 @@ function asExpected(error: unknown, path: string): unknown {
   return error;
 }
 
-async function readLimited(path: string, maxBytes: number): Promise<Uint8Array> {
+/** Enough bytes for every magic number file-type knows. */
+const HEAD_BYTES = 4100;
+
+/** The file's bytes (or its first `headBytes`), refusing files above the size limit before reading. */
+async function readLimited(path: string, maxBytes: number, headBytes?: number): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -117,6 +135,11 @@ async function readLimited(path: string, maxBytes: number): Promise<Uint8Array> 
       throw new ZhikuError('E_INVALID_INPUT', `file is ${formatBytes(size)}, above the ${formatBytes(maxBytes)} limit (ingest.maxFileBytes)`, {
         item: path,
       });
+    }
+    if (headBytes !== undefined) {
+      const head = new Uint8Array(Math.min(size, headBytes));
+      await handle.read(head, 0, head.length, 0);
+      return head;
     }
     return await handle.readFile();
   } finally {

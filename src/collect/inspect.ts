@@ -11,6 +11,8 @@ import { parseMarkdown } from './parse/markdown.js';
 import { parsePdf } from './parse/pdf.js';
 import { parsePptx } from './parse/pptx.js';
 import { parseText } from './parse/text.js';
+import { readCsv, readXlsx } from '../data/read.js';
+import { summarizeSheet } from '../data/summary.js';
 
 export interface InspectedPage {
   /** 1-based page, slide or sheet number. */
@@ -55,6 +57,17 @@ export async function inspectFile(path: string, maxFileBytes: number): Promise<I
   if (format === 'docx') {
     const input = await parseDocx(bytes, path);
     return { ...base, title: input.title, frontmatter: input.frontmatter ?? {}, pages: [{ number: 1, label: '全文', text: input.body }] };
+  }
+  if (format === 'csv' || format === 'xlsx') {
+    const workbook = format === 'csv' ? await readCsv(path) : await readXlsx(path, bytes);
+    const file = path.split('/').pop() ?? path;
+    return {
+      ...base,
+      encoding: workbook.encoding,
+      title: `${file} 数据概况`,
+      frontmatter: { format: 'data', sheets: workbook.sheets.map((s) => ({ name: s.name, rows: s.rows, columns: s.columns.length })) },
+      pages: workbook.sheets.map((sheet, index) => ({ number: index + 1, label: `工作表 ${index + 1}：${sheet.name}`, text: summarizeSheet(sheet, file, index + 1, 10) })),
+    };
   }
   if (format === 'markdown' || format === 'text') {
     const { text, encoding } = decodeText(bytes, path);

@@ -1,0 +1,15 @@
+import { writeFileSync } from 'node:fs';
+import { readCsv } from '../../src/data/read.js';
+import { summarizeWorkbook } from '../../src/data/summary.js';
+const rows = Number(process.argv[2] ?? 1e6);
+const path = `/tmp/exp/big-${rows}.csv`;
+const lines = ['date,region,value,price,volume,category,note'];
+for (let i = 0; i < rows; i++) lines.push(`2024-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')},r${i % 50},${i % 1000},${(i % 977) / 10},${i * 3},c${i % 7},n${i % 13}`);
+writeFileSync(path, `${lines.join('\n')}\n`);
+lines.length = 0;
+(globalThis as any).gc?.();
+const before = process.resourceUsage().maxRSS / 1024;
+const t = performance.now();
+const wb = await readCsv(path);
+const doc = summarizeWorkbook(wb.sheets, { path });
+console.log({ rows, cells: rows * 7, seconds: (performance.now() - t) / 1000, maxRssBeforeMb: before.toFixed(0), maxRssAfterMb: (process.resourceUsage().maxRSS / 1024).toFixed(0), bodyKb: doc.body.length / 1024 });
