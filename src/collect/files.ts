@@ -7,23 +7,14 @@ import { extname, join } from 'node:path';
 import { ZhikuError, toItemFailure } from '../errors.js';
 import { parseCorpusJson, isCorpus } from './parse/corpus-json.js';
 import { decodeText } from './parse/decode.js';
-import { type DetectedFormat, detectFormat } from './parse/detect.js';
-import { parseDocx } from './parse/docx.js';
-import { parseMarkdown } from './parse/markdown.js';
-import { parsePdf } from './parse/pdf.js';
-import { parsePptx } from './parse/pptx.js';
-import { parseText } from './parse/text.js';
-import { readCsv, readXlsx } from '../data/read.js';
-import { summarizeWorkbook } from '../data/summary.js';
+import { detectFormat } from './parse/detect.js';
+import { DOCUMENT_FORMATS, type DocumentFormat, parseDocumentFile } from './parse/document.js';
 import type { CollectedItem } from './types.js';
 
 export interface CollectFilesOptions {
   /** Files larger than this are refused before reading. */
   maxFileBytes: number;
 }
-
-/** Formats `add` turns into documents (images wait for OCR). */
-const SUPPORTED = new Set<DetectedFormat>(['markdown', 'text', 'json', 'pdf', 'docx', 'pptx', 'csv', 'xlsx']);
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
@@ -59,59 +50,35 @@ async function* collectFile(path: string, options: CollectFilesOptions, explicit
   try {
     const head = await readLimited(path, options.maxFileBytes, HEAD_BYTES);
     const { format } = await detectFormat(head, path);
-    if (!SUPPORTED.has(format)) {
-      const what = format === 'image' ? 'an image (needs OCR, not available yet)' : format === 'unsupported' ? `unsupported file type "${extname(path) || '(none)'}"` : `${format} (not supported yet)`;
+    if (format === 'json') {
+      yield* parseJson(decodeText(await readLimited(path, options.maxFileBytes), path).text, path, explicit);
+      return;
+    }
+    if (!DOCUMENT_FORMATS.has(format)) {
+      const what = format === 'image' ? 'an image (needs OCR, not available yet)' : `unsupported file type "${extname(path) || '(none)'}"`;
       if (explicit) yield { kind: 'failed', item: path, code: 'E_UNSUPPORTED', reason: what };
       else yield { kind: 'ignored', item: path, reason: what };
       return;
     }
-    if (format === 'csv') {
-      // Streamed from disk: a CSV can be far larger than the memory its summary needs.
-      const workbook = await readCsv(path);
-      yield { kind: 'document', item: path, input: summarizeWorkbook(workbook.sheets, { path, encoding: workbook.encoding }) };
-      return;
-    }
-    const bytes = await readLimited(path, options.maxFileBytes);
-    yield* parseFile(bytes, format, path, explicit);
+    const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes));
+    yield { kind: 'document', item: path, input };
   } catch (error) {
     yield { kind: 'failed', ...toItemFailure(asExpected(error, path), path) };
   }
 }
 
-async function* parseFile(bytes: Uint8Array, format: DetectedFormat, path: string, explicit: boolean): AsyncGenerator<CollectedItem> {
-  if (format === 'pdf') {
-    yield { kind: 'document', item: path, input: (await parsePdf(bytes, path)).input };
+async function* parseJson(text: string, path: string, explicit: boolean): AsyncGenerator<CollectedItem> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ZhikuError('E_PARSE', `invalid JSON: ${(error as Error).message}`, { item: path });
+  }
+  if (!explicit && !isCorpus(data)) {
+    yield { kind: 'ignored', item: path, reason: 'JSON that is not a corpus' };
     return;
   }
-  if (format === 'docx') {
-    yield { kind: 'document', item: path, input: await parseDocx(bytes, path) };
-    return;
-  }
-  if (format === 'pptx') {
-    yield { kind: 'document', item: path, input: parsePptx(bytes, path).input };
-    return;
-  }
-  if (format === 'xlsx') {
-    const workbook = await readXlsx(path, bytes);
-    yield { kind: 'document', item: path, input: summarizeWorkbook(workbook.sheets, { path }) };
-    return;
-  }
-  const { text } = decodeText(bytes, path);
-  if (format === 'markdown') yield { kind: 'document', item: path, input: parseMarkdown(text, path) };
-  else if (format === 'text') yield { kind: 'document', item: path, input: parseText(text, path) };
-  else {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new ZhikuError('E_PARSE', `invalid JSON: ${(error as Error).message}`, { item: path });
-    }
-    if (!explicit && !isCorpus(data)) {
-      yield { kind: 'ignored', item: path, reason: 'JSON that is not a corpus' };
-      return;
-    }
-    yield* parseCorpusJson(data, path);
-  }
+  yield* parseCorpusJson(data, path);
 }
 
 /** File-system errors (permissions, a path that vanished) are item failures, not crashes. */
