@@ -1,6 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond npm packages. Nothing yet needs Debian packages; the
-# PostgreSQL and browser suites add theirs here (installed only when missing, as root).
+# Installs what the test suite needs beyond npm packages: Debian packages, only when missing, as root.
+# fonts-noto-cjk: Chinese text in rendered charts (PNG) and, later, browser screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node -e 'const [maj]=process.versions.node.split(".").map(Number); if (maj < 20) { console.error("zhiku needs Node 20 or newer"); process.exit(1) }'
+
+missing=()
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "test-setup: missing Debian packages (${missing[*]}); run as root or install them" >&2
+    exit 1
+  fi
+  echo "test-setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  (apt-get install -y --no-install-recommends "${missing[@]}" || (apt-get update && apt-get install -y --no-install-recommends "${missing[@]}")) >/dev/null
+fi
+

@@ -2,7 +2,7 @@
  * The CLI as a user drives it: exit codes, one-line errors, batches where bad items fail alone.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
@@ -341,8 +341,14 @@ describe('documents', () => {
     expect(peak).toMatchObject({ title: 'time_series_covid19_confirmed_global.csv 数据概况', page: 1 });
     const close = JSON.parse((await runZhiku(['--home', home, 'search', 'Close* 年均值', '--json', '--limit', '1'])).stdout).hits[0];
     expect(close.title).toBe('yahoo_data.xlsx 数据概况');
-    const inspected = JSON.parse((await runZhiku(['--home', home, 'inspect', xlsx, '--json'])).stdout);
+    const charts = join(home, 'charts');
+    const inspected = JSON.parse((await runZhiku(['--home', home, 'inspect', xlsx, '--charts', charts, '--json'])).stdout);
     expect(inspected.frontmatter.sheets).toEqual([{ name: 'Sheet1', rows: 1258, columns: 7 }]);
+    expect(inspected.figures).toEqual([{ caption: expect.stringMatching(/^图 1：Sheet1：Open 随 Date 的变化/), svg: join(charts, 'yahoo_data-1-trend.svg'), png: join(charts, 'yahoo_data-1-trend.png') }]);
+    expect(readFileSync(inspected.figures[0].svg, 'utf8')).toMatch(/^<svg /);
+    const pdfCharts = await runZhiku(['--home', home, 'inspect', join(benchDir(), 'dr3', '006', '齐白石花鸟画的笔墨意趣表达研究_高倩.pdf'), '--charts', charts]);
+    expect(pdfCharts.code).toBe(2);
+    expect(pdfCharts.stderr).toContain('--charts needs a CSV or XLSX file, not pdf');
   });
 });
 

@@ -93,7 +93,8 @@ export async function runCli(options: RunCliOptions): Promise<number> {
   program
     .command('inspect')
     .description('show what add would extract from one file (text per page, slide or sheet), without storing it')
-    .argument('<file>', 'a PDF, DOCX, PPTX, markdown or text file')
+    .argument('<file>', 'a PDF, DOCX, PPTX, XLSX, CSV, markdown or text file')
+    .option('--charts <dir>', 'for a data file, also render its default charts as SVG and PNG into this directory')
     .option('--json', 'print as JSON')
     .action(async (file: string, opts) => setExit(await (await import('./commands/inspect.js')).inspectCommand(context, file, opts)));
 

@@ -2,15 +2,19 @@
  * @module cli/commands/inspect
  * `zhiku inspect <file>`: the text per page/slide/sheet that `add` would store, without storing it.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { inspectFile } from '../../collect/inspect.js';
+import { ZhikuError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 
-export async function inspectCommand(context: CommandContext, path: string, options: { json?: boolean }): Promise<number> {
+export async function inspectCommand(context: CommandContext, path: string, options: { json?: boolean; charts?: string }): Promise<number> {
   const inspection = await inspectFile(path, context.config().ingest.maxFileBytes);
   const { out } = context.logger;
+  const figures = options.charts ? await writeCharts(path, inspection.format, options.charts) : [];
   if (options.json) {
-    printJson(out, inspection);
+    printJson(out, options.charts ? { ...inspection, figures } : inspection);
     return 0;
   }
   out(`${inspection.path}: ${inspection.format} (${inspection.mime}), ${inspection.bytes.toLocaleString('en-US')} bytes${inspection.encoding ? `, ${inspection.encoding}` : ''}`);
@@ -21,5 +25,35 @@ export async function inspectCommand(context: CommandContext, path: string, opti
     out(`── ${page.label}${page.needsOcr ? '（无文字层，需要 OCR）' : ''} ──`);
     if (page.text) out(page.text.trimEnd());
   }
+  if (figures.length) out('');
+  for (const figure of figures) out(`${figure.caption}\n  ${figure.svg}\n  ${figure.png}`);
   return 0;
+}
+
+interface WrittenFigure {
+  caption: string;
+  svg: string;
+  png: string;
+}
+
+/** Renders the default charts of each sheet of a data file into `directory`. */
+async function writeCharts(path: string, format: string, directory: string): Promise<WrittenFigure[]> {
+  if (format !== 'csv' && format !== 'xlsx') throw new ZhikuError('E_USAGE', `--charts needs a CSV or XLSX file, not ${format}`, { item: path });
+  const { readCsv, readXlsx } = await import('../../data/read.js');
+  const { chartsForSheet, figureCaption, renderChart } = await import('../../data/chart.js');
+  const { readFile } = await import('node:fs/promises');
+  const workbook = format === 'csv' ? await readCsv(path) : await readXlsx(path, new Uint8Array(await readFile(path)));
+  await mkdir(directory, { recursive: true });
+  const stem = basename(path, extname(path));
+  const figures: WrittenFigure[] = [];
+  for (const [index, sheet] of workbook.sheets.entries()) {
+    for (const spec of chartsForSheet(sheet, basename(path), index + 1)) {
+      const chart = await renderChart(spec);
+      const file = join(directory, `${stem}-${index + 1}-${spec.id}`);
+      await writeFile(`${file}.svg`, chart.svg);
+      await writeFile(`${file}.png`, chart.png);
+      figures.push({ caption: figureCaption(spec, figures.length + 1), svg: `${file}.svg`, png: `${file}.png` });
+    }
+  }
+  return figures;
 }
