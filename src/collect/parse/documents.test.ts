@@ -8,7 +8,7 @@ import { benchDir } from '../../../test/helpers.js';
 import { isZhikuError } from '../../errors.js';
 import { detectFormat } from './detect.js';
 import { parseDocx } from './docx.js';
-import { parsePdf } from './pdf.js';
+import { parsePdf, renderPdfPage } from './pdf.js';
 import { parsePptx } from './pptx.js';
 
 const dr3 = (...parts: string[]) => join(benchDir(), 'dr3', ...parts);
@@ -49,8 +49,26 @@ describe('PDF', () => {
     const report = dr3('002', '直播电商高质量发展.pdf');
     const parsed = await parsePdf(bytesOf(report), report);
     expect(pageOf(parsed.pages, '中国连续 12 年成为全球最大网络零售市场。2024 年，全国网上零售额增长 7.2%')).toBe(3);
-    expect(parsed.pages[1]!.needsOcr).toBe(true);
-    expect(parsed.input.frontmatter).toMatchObject({ pagesNeedingOcr: [2] });
+    // Page 2 is blank (no text, no image): nothing to OCR.
+    expect(parsed.pages[1]!.text).toBe('');
+    expect(parsed.pages.filter((p) => p.needsOcr).map((p) => p.number)).toEqual([]);
+  });
+
+  it('marks a page that only draws an image as needing OCR, and renders it for OCR', async () => {
+    // Page 1 of the report is the cover: text and images. Its rendering shows the cover, not a blank page.
+    const report = dr3('002', '直播电商高质量发展.pdf');
+    const png = await renderPdfPage(bytesOf(report), 1);
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(new DataView(png.buffer, png.byteOffset).getUint32(16)).toBeGreaterThan(1000);
+    expect(png.length).toBeGreaterThan(50_000);
+    // A PDF whose one page is an image and no text: pdf.js sees no text layer, an image operator.
+    const { PDFDocument } = await import('pdf-lib');
+    const doc = await PDFDocument.create();
+    const image = await doc.embedPng(png);
+    doc.addPage([400, 600]).drawImage(image, { x: 0, y: 0, width: 400, height: 600 });
+    const scan = await doc.save();
+    const failure = await parsePdf(scan, 'scan.pdf').catch((error: unknown) => error);
+    expect(isZhikuError(failure) && failure.message).toBe('no text layer on any of 1 pages (a scan: OCR is needed)');
   });
 
   it('refuses an encrypted and a truncated PDF with a one-line reason', async () => {

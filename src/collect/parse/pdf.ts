@@ -4,15 +4,18 @@
  * items joined into lines, lines into paragraphs, spaces that PDF layout puts between Chinese
  * characters removed, and running headers/footers (journal names, page numbers) dropped.
  */
+// pdf.js calls ArrayBuffer.prototype.transferToFixedLength (Node 22+) when it builds operator lists
+// (images, rendering); core-js adds it on Node 20 and leaves newer runtimes' own method alone.
+import 'core-js/actual/array-buffer/transfer-to-fixed-length.js';
 import { basename, extname } from 'node:path';
-import { getDocumentProxy } from 'unpdf';
+import { getDocumentProxy, getResolvedPDFJS, renderPageAsImage } from 'unpdf';
 import { ZhikuError } from '../../errors.js';
 import type { DocumentInput } from '../../library/prepare.js';
 
 export interface PdfPage {
   number: number;
   text: string;
-  /** True when the page has no text layer (a scan): its text needs OCR. */
+  /** True when the page has no text layer but draws images (a scan): its text needs OCR. */
   needsOcr: boolean;
 }
 
@@ -52,17 +55,23 @@ export async function parsePdf(bytes: Uint8Array, path: string): Promise<ParsedP
   }
   try {
     const linesByPage: Line[][] = [];
+    const scanned = new Set<number>();
+    const { OPS } = await getResolvedPDFJS();
+    const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObject]);
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
       const content = await page.getTextContent();
       const items = content.items.filter((item) => 'str' in item) as TextItem[];
-      linesByPage.push(toLines(items, page.view[3] ?? 842));
+      const lines = toLines(items, page.view[3] ?? 842);
+      linesByPage.push(lines);
+      // A page without text is a scan when it draws an image; otherwise it is blank.
+      if (!lines.length && (await page.getOperatorList()).fnArray.some((op) => imageOps.has(op))) scanned.add(number);
       page.cleanup();
     }
     const running = runningLines(linesByPage);
     const pages = linesByPage.map((lines, index) => {
       const kept = lines.filter((line) => !running.has(runningKey(line)));
-      return { number: index + 1, text: toParagraphs(kept), needsOcr: lines.length === 0 };
+      return { number: index + 1, text: toParagraphs(kept), needsOcr: scanned.has(index + 1) };
     });
     const info = (await pdf.getMetadata().catch(() => null))?.info as { Title?: string } | undefined;
     const title = pickTitle(info?.Title, linesByPage[0] ?? [], running) ?? basename(path, extname(path));
@@ -73,7 +82,8 @@ export async function parsePdf(bytes: Uint8Array, path: string): Promise<ParsedP
       body += `${page.text}\n\n`;
     }
     if (!body.trim()) {
-      throw new ZhikuError('E_EMPTY', `no text layer on any of ${pages.length} pages (a scan: OCR is needed)`, { item: path });
+      const reason = scanned.size ? `no text layer on any of ${pages.length} pages (a scan: OCR is needed)` : `no text on any of ${pages.length} pages`;
+      throw new ZhikuError('E_EMPTY', reason, { item: path });
     }
     return {
       input: { title, body, origin: path, pageStarts, frontmatter: { format: 'pdf', pages: pages.length, pagesNeedingOcr: pages.filter((p) => p.needsOcr).map((p) => p.number) } },
@@ -237,3 +247,18 @@ function pickTitle(metadataTitle: string | undefined, firstPage: Line[], running
   const titleLines = candidates.filter((line) => line.height >= largest - 0.5);
   return removeCjkSpacing(titleLines.map((line) => line.text).join(''));
 }
+
+/**
+ * A page as a PNG, for OCR of pages without a text layer: pdf.js (the same unpdf copy) draws onto a
+ * Skia canvas from @napi-rs/canvas. `scale` 2 gives about 144 dpi, enough for CJK OCR.
+ */
+export async function renderPdfPage(bytes: Uint8Array, pageNumber: number, scale = 2): Promise<Uint8Array> {
+  const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+  try {
+    if (pageNumber < 1 || pageNumber > pdf.numPages) throw new ZhikuError('E_USAGE', `page ${pageNumber} is outside 1–${pdf.numPages}`);
+    return new Uint8Array(await renderPageAsImage(pdf, pageNumber, { canvasImport: () => import('@napi-rs/canvas'), scale }));
+  } finally {
+    await pdf.destroy();
+  }
+}
+
