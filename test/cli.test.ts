@@ -325,9 +325,15 @@ describe('documents', () => {
     expect(body).toMatchObject({ format: 'pptx' });
     expect(body.pages).toHaveLength(23);
     expect((await stats(home)).documents).toBe(before.documents);
-    const image = await runZhiku(['--home', home, 'inspect', join(benchDir(), 'dr3', '004', 'image0.jpg')]);
-    expect(image.code).toBe(1);
-    expect(image.stderr).toMatch(/an image \(image\/\w+\): OCR is not available yet \[E_UNSUPPORTED\]/);
+    const screenshot = JSON.parse((await runZhiku(['--home', home, 'inspect', join(benchDir(), 'dr3', '001', 'image0.png'), '--json'])).stdout);
+    expect(screenshot.format).toBe('image');
+    expect(screenshot.image.table.rows[0]).toHaveLength(9);
+    expect(screenshot.image.lines[0]).toMatchObject({ text: expect.any(String), confidence: expect.any(Number), box: { left: expect.any(Number) } });
+    const fake = join(tempDir(), 'photo.jpg');
+    writeFileSync(fake, 'this is text, not a JPEG');
+    const refused = await runZhiku(['--home', home, 'add', fake]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(`zhiku: ${fake}: unsupported file type ".jpg" [E_UNSUPPORTED]`);
   });
 
   it('adds the COVID CSV and the Yahoo XLSX as data documents whose computed figures are searchable', async () => {

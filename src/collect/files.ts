@@ -55,7 +55,7 @@ async function* collectFile(path: string, options: CollectFilesOptions, explicit
       return;
     }
     if (!DOCUMENT_FORMATS.has(format)) {
-      const what = format === 'image' ? 'an image (needs OCR, not available yet)' : `unsupported file type "${extname(path) || '(none)'}"`;
+      const what = `unsupported file type "${extname(path) || '(none)'}"`;
       if (explicit) yield { kind: 'failed', item: path, code: 'E_UNSUPPORTED', reason: what };
       else yield { kind: 'ignored', item: path, reason: what };
       return;

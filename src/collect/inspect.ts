@@ -5,6 +5,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { ZhikuError } from '../errors.js';
 import { detectFormat } from './parse/detect.js';
+import type { ImageAnalysis } from '../image/image.js';
 import { DOCUMENT_FORMATS, type DocumentFormat, type DocumentPage, parseDocumentFile } from './parse/document.js';
 
 export interface Inspection {
@@ -16,6 +17,8 @@ export interface Inspection {
   encoding: string | null;
   pages: DocumentPage[];
   frontmatter: Record<string, unknown>;
+  /** For images: OCR lines with boxes and confidence, and the table read from ruling lines. */
+  image?: ImageAnalysis;
 }
 
 export async function inspectFile(path: string, maxFileBytes: number): Promise<Inspection> {
@@ -36,8 +39,8 @@ export async function inspectFile(path: string, maxFileBytes: number): Promise<I
   if (size > maxFileBytes) throw new ZhikuError('E_INVALID_INPUT', `file is ${size} bytes, above the ${maxFileBytes} limit (ingest.maxFileBytes)`, { item: path });
   const { format, mime } = await detectFormat(head.subarray(0, headLength), path);
   if (!DOCUMENT_FORMATS.has(format)) {
-    throw new ZhikuError('E_UNSUPPORTED', format === 'image' ? `an image (${mime}): OCR is not available yet` : `cannot inspect ${format} (${mime})`, { item: path });
+    throw new ZhikuError('E_UNSUPPORTED', `cannot inspect ${format} (${mime})`, { item: path });
   }
-  const { input, pages, encoding } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)));
-  return { path, format, mime, bytes: size, title: input.title, encoding, pages, frontmatter: input.frontmatter ?? {} };
+  const { input, pages, encoding, image } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)));
+  return { path, format, mime, bytes: size, title: input.title, encoding, pages, frontmatter: input.frontmatter ?? {}, ...(image ? { image } : {}) };
 }

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { readCsv, readXlsx } from '../../data/read.js';
 import { summarizeSheet, summarizeWorkbook } from '../../data/summary.js';
 import { ZhikuError } from '../../errors.js';
+import { type ImageAnalysis, analyzeImage, imageDocument } from '../../image/image.js';
 import type { DocumentInput } from '../../library/prepare.js';
 import { decodeText } from './decode.js';
 import type { DetectedFormat } from './detect.js';
@@ -30,11 +31,13 @@ export interface ParsedDocument {
   pages: DocumentPage[];
   /** The text encoding, for text formats. */
   encoding: string | null;
+  /** OCR lines with boxes and the table, for images. */
+  image?: ImageAnalysis;
 }
 
-export type DocumentFormat = Extract<DetectedFormat, 'pdf' | 'docx' | 'pptx' | 'csv' | 'xlsx' | 'markdown' | 'text'>;
+export type DocumentFormat = Extract<DetectedFormat, 'pdf' | 'docx' | 'pptx' | 'csv' | 'xlsx' | 'markdown' | 'text' | 'image'>;
 
-export const DOCUMENT_FORMATS: ReadonlySet<DetectedFormat> = new Set<DocumentFormat>(['pdf', 'docx', 'pptx', 'csv', 'xlsx', 'markdown', 'text']);
+export const DOCUMENT_FORMATS: ReadonlySet<DetectedFormat> = new Set<DocumentFormat>(['pdf', 'docx', 'pptx', 'csv', 'xlsx', 'markdown', 'text', 'image']);
 
 /**
  * Parses a file. `readBytes` is called for every format but CSV, which streams from `path` because a
@@ -66,6 +69,11 @@ export async function parseDocumentFile(path: string, format: DocumentFormat, re
       const file = basename(path);
       const pages = workbook.sheets.map((sheet, index) => ({ number: index + 1, label: `工作表 ${index + 1}：${sheet.name}`, text: summarizeSheet(sheet, file, index + 1, 10) }));
       return { input, encoding: workbook.encoding, pages };
+    }
+    case 'image': {
+      const image = await analyzeImage(await readBytes(), path);
+      const input = imageDocument(image, path);
+      return { input, encoding: null, image, pages: [{ number: 1, label: '图片', text: input.body }] };
     }
     case 'markdown':
     case 'text': {
