@@ -22,7 +22,7 @@ export async function inspectCommand(context: CommandContext, path: string, opti
   out(`pages: ${inspection.pages.length}`);
   for (const page of inspection.pages) {
     out('');
-    out(`── ${page.label}${page.needsOcr ? '（无文字层，需要 OCR）' : ''} ──`);
+    out(`── ${page.label}${page.ocr ? '（扫描页，文字经 OCR 识别）' : ''} ──`);
     if (page.text) out(page.text.trimEnd());
   }
   if (figures.length) out('');

@@ -22,8 +22,8 @@ export interface DocumentPage {
   number: number;
   label: string;
   text: string;
-  /** A PDF page without a text layer. */
-  needsOcr?: boolean;
+  /** A scanned PDF page whose text came from OCR. */
+  ocr?: boolean;
 }
 
 export interface ParsedDocument {
@@ -47,7 +47,7 @@ export async function parseDocumentFile(path: string, format: DocumentFormat, re
   switch (format) {
     case 'pdf': {
       const { input, pages } = await parsePdf(await readBytes(), path);
-      return { input, encoding: null, pages: pages.map((p) => ({ number: p.number, label: `第 ${p.number} 页`, text: p.text, needsOcr: p.needsOcr })) };
+      return { input, encoding: null, pages: pages.map((p) => ({ number: p.number, label: `第 ${p.number} 页`, text: p.text, ocr: p.scanned })) };
     }
     case 'pptx': {
       const { input, slides } = parsePptx(await readBytes(), path);

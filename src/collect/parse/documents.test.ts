@@ -51,25 +51,27 @@ describe('PDF', () => {
     expect(pageOf(parsed.pages, '中国连续 12 年成为全球最大网络零售市场。2024 年，全国网上零售额增长 7.2%')).toBe(3);
     // Page 2 is blank (no text, no image): nothing to OCR.
     expect(parsed.pages[1]!.text).toBe('');
-    expect(parsed.pages.filter((p) => p.needsOcr).map((p) => p.number)).toEqual([]);
+    expect(parsed.pages.filter((p) => p.scanned).map((p) => p.number)).toEqual([]);
   });
 
-  it('marks a page that only draws an image as needing OCR, and renders it for OCR', async () => {
-    // Page 1 of the report is the cover: text and images. Its rendering shows the cover, not a blank page.
+  it('reads a scanned page (an image, no text layer) by OCR, and renders pages', async () => {
     const report = dr3('002', '直播电商高质量发展.pdf');
-    const png = await renderPdfPage(bytesOf(report), 1);
-    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
-    expect(new DataView(png.buffer, png.byteOffset).getUint32(16)).toBeGreaterThan(1000);
-    expect(png.length).toBeGreaterThan(50_000);
-    // A PDF whose one page is an image and no text: pdf.js sees no text layer, an image operator.
+    const cover = await renderPdfPage(bytesOf(report), 1);
+    expect([...cover.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(cover.length).toBeGreaterThan(50_000);
+    // A PDF whose one page is a picture of text: pdf.js sees no text layer, only an image.
+    const lines = ['直播电商高质量发展报告', '中国国际电子商务中心研究院'];
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="240"><rect width="100%" height="100%" fill="white"/>${lines.map((line, i) => `<text x="40" y="${90 + i * 80}" font-size="44" font-family="Noto Sans CJK SC">${line}</text>`).join('')}</svg>`;
+    const { Resvg } = await import('@resvg/resvg-js');
+    const picture = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' } }).render().asPng();
     const { PDFDocument } = await import('pdf-lib');
     const doc = await PDFDocument.create();
-    const image = await doc.embedPng(png);
-    doc.addPage([400, 600]).drawImage(image, { x: 0, y: 0, width: 400, height: 600 });
-    const scan = await doc.save();
-    const failure = await parsePdf(scan, 'scan.pdf').catch((error: unknown) => error);
-    expect(isZhikuError(failure) && failure.message).toBe('no text layer on any of 1 pages (a scan: OCR is needed)');
-  });
+    doc.addPage([400, 120]).drawImage(await doc.embedPng(picture), { x: 0, y: 0, width: 400, height: 120 });
+    const scan = await parsePdf(await doc.save(), 'scan.pdf');
+    expect(scan.pages[0]!.scanned).toBe(true);
+    expect(scan.pages[0]!.text).toContain('直播电商高质量发展报告');
+    expect(scan.input.frontmatter).toMatchObject({ ocrPages: [1] });
+  }, 30_000);
 
   it('refuses an encrypted and a truncated PDF with a one-line reason', async () => {
     const encrypted = Buffer.from(

@@ -9,14 +9,18 @@
 import 'core-js/actual/array-buffer/transfer-to-fixed-length.js';
 import { basename, extname } from 'node:path';
 import { getDocumentProxy, getResolvedPDFJS, renderPageAsImage } from 'unpdf';
+
+type PDFDocumentProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
 import { ZhikuError } from '../../errors.js';
+import { recognize } from '../../image/ocr.js';
+import { joinLines } from '../../image/table.js';
 import type { DocumentInput } from '../../library/prepare.js';
 
 export interface PdfPage {
   number: number;
   text: string;
-  /** True when the page has no text layer but draws images (a scan): its text needs OCR. */
-  needsOcr: boolean;
+  /** True when the page has no text layer but draws images (a scan): its text comes from OCR. */
+  scanned: boolean;
 }
 
 export interface ParsedPdf {
@@ -69,10 +73,12 @@ export async function parsePdf(bytes: Uint8Array, path: string): Promise<ParsedP
       page.cleanup();
     }
     const running = runningLines(linesByPage);
-    const pages = linesByPage.map((lines, index) => {
-      const kept = lines.filter((line) => !running.has(runningKey(line)));
-      return { number: index + 1, text: toParagraphs(kept), needsOcr: scanned.has(index + 1) };
-    });
+    const pages: PdfPage[] = [];
+    for (const [index, lines] of linesByPage.entries()) {
+      const number = index + 1;
+      const text = scanned.has(number) ? await ocrPage(pdf, number) : toParagraphs(lines.filter((line) => !running.has(runningKey(line))));
+      pages.push({ number, text, scanned: scanned.has(number) });
+    }
     const info = (await pdf.getMetadata().catch(() => null))?.info as { Title?: string } | undefined;
     const title = pickTitle(info?.Title, linesByPage[0] ?? [], running) ?? basename(path, extname(path));
     let body = '';
@@ -82,11 +88,11 @@ export async function parsePdf(bytes: Uint8Array, path: string): Promise<ParsedP
       body += `${page.text}\n\n`;
     }
     if (!body.trim()) {
-      const reason = scanned.size ? `no text layer on any of ${pages.length} pages (a scan: OCR is needed)` : `no text on any of ${pages.length} pages`;
+      const reason = scanned.size ? `no text on any of ${pages.length} pages, OCR of the scanned ones included` : `no text on any of ${pages.length} pages`;
       throw new ZhikuError('E_EMPTY', reason, { item: path });
     }
     return {
-      input: { title, body, origin: path, pageStarts, frontmatter: { format: 'pdf', pages: pages.length, pagesNeedingOcr: pages.filter((p) => p.needsOcr).map((p) => p.number) } },
+      input: { title, body, origin: path, pageStarts, frontmatter: { format: 'pdf', pages: pages.length, ocrPages: pages.filter((p) => p.scanned).map((p) => p.number) } },
       pages,
     };
   } finally {
@@ -248,17 +254,37 @@ function pickTitle(metadataTitle: string | undefined, firstPage: Line[], running
   return removeCjkSpacing(titleLines.map((line) => line.text).join(''));
 }
 
-/**
- * A page as a PNG, for OCR of pages without a text layer: pdf.js (the same unpdf copy) draws onto a
- * Skia canvas from @napi-rs/canvas. `scale` 2 gives about 144 dpi, enough for CJK OCR.
- */
+/** OCR confidence below which a scanned line is noise (stains, stamps, page edges). */
+const MIN_OCR_CONFIDENCE = 0.6;
+
+/** A scanned page's text: rendered at 2× (about 144 dpi) and read by OCR, one paragraph per text block. */
+async function ocrPage(pdf: PDFDocumentProxy, number: number): Promise<string> {
+  const png = Buffer.from(await renderPage(pdf, number, 2));
+  const lines = (await recognize(png)).filter((line) => line.confidence >= MIN_OCR_CONFIDENCE);
+  // Lines further apart than 1.5 line heights start a new paragraph.
+  const paragraphs: string[][] = [];
+  let previousBottom = Number.NEGATIVE_INFINITY;
+  for (const line of lines) {
+    const height = line.box.bottom - line.box.top;
+    if (!paragraphs.length || line.box.top - previousBottom > height * 1.5) paragraphs.push([]);
+    paragraphs[paragraphs.length - 1]!.push(line.text);
+    previousBottom = line.box.bottom;
+  }
+  return paragraphs.map((paragraph) => removeCjkSpacing(joinLines(paragraph))).join('\n\n');
+}
+
+/** pdf.js (the same unpdf copy) draws the page onto a Skia canvas from @napi-rs/canvas. */
+function renderPage(pdf: PDFDocumentProxy, number: number, scale: number): Promise<ArrayBuffer> {
+  return renderPageAsImage(pdf, number, { canvasImport: () => import('@napi-rs/canvas'), scale });
+}
+
+/** A page as a PNG (for OCR, and for showing a scanned page). `scale` 2 gives about 144 dpi. */
 export async function renderPdfPage(bytes: Uint8Array, pageNumber: number, scale = 2): Promise<Uint8Array> {
   const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   try {
     if (pageNumber < 1 || pageNumber > pdf.numPages) throw new ZhikuError('E_USAGE', `page ${pageNumber} is outside 1–${pdf.numPages}`);
-    return new Uint8Array(await renderPageAsImage(pdf, pageNumber, { canvasImport: () => import('@napi-rs/canvas'), scale }));
+    return new Uint8Array(await renderPage(pdf, pageNumber, scale));
   } finally {
     await pdf.destroy();
   }
 }
-
