@@ -5,6 +5,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { ZhikuError } from '../errors.js';
 import { detectFormat } from './parse/detect.js';
+import type { Sheet } from '../data/table.js';
 import type { ImageAnalysis } from '../image/image.js';
 import { DOCUMENT_FORMATS, type DocumentFormat, type DocumentPage, parseDocumentFile } from './parse/document.js';
 
@@ -19,6 +20,8 @@ export interface Inspection {
   frontmatter: Record<string, unknown>;
   /** For images: OCR lines with boxes and confidence, and the table read from ruling lines. */
   image?: ImageAnalysis;
+  /** For data files: the parsed sheets (not printed; charts are drawn from them). */
+  sheets?: Sheet[];
 }
 
 export async function inspectFile(path: string, maxFileBytes: number): Promise<Inspection> {
@@ -41,6 +44,6 @@ export async function inspectFile(path: string, maxFileBytes: number): Promise<I
   if (!DOCUMENT_FORMATS.has(format)) {
     throw new ZhikuError('E_UNSUPPORTED', `cannot inspect ${format} (${mime})`, { item: path });
   }
-  const { input, pages, encoding, image } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)));
-  return { path, format, mime, bytes: size, title: input.title, encoding, pages, frontmatter: input.frontmatter ?? {}, ...(image ? { image } : {}) };
+  const { input, pages, encoding, image, sheets } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)));
+  return { path, format, mime, bytes: size, title: input.title, encoding, pages, frontmatter: input.frontmatter ?? {}, ...(image ? { image } : {}), ...(sheets ? { sheets } : {}) };
 }

@@ -7,8 +7,8 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { type TopLevelSpec, compile } from 'vega-lite';
-import { differences, isCumulative, movingAverage, type Series, addSeries, topN } from './analysis.js';
-import { asWideSeries, seriesOf } from './summary.js';
+import { movingAverage, type Series, topN } from './analysis.js';
+import { asWideSeries, dailyTotal, seriesOf } from './summary.js';
 import type { Sheet } from './table.js';
 import { formatDate } from './values.js';
 
@@ -40,9 +40,8 @@ export function chartsForSheet(sheet: Sheet, file: string, sheetNumber: number):
   const source = `${file}，工作表 ${sheetNumber}（${sheet.name}）`;
   const wide = asWideSeries(sheet);
   if (wide) {
-    const total = addSeries([...wide.entities.values()]);
-    const cumulative = isCumulative(total);
-    const daily = movingAverage(cumulative ? differences(total) : total, 7);
+    const { daily: perDay, cumulative } = dailyTotal(wide);
+    const daily = movingAverage(perDay, 7);
     const latest = (series: Series) => series.values[series.values.length - 1] ?? 0;
     const ranking = topN([...wide.entities.entries()], 10, ([, series]) => latest(series));
     const last = formatDate(wide.dates[wide.dates.length - 1]!);

@@ -7,10 +7,10 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
-import chardet from 'chardet';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { legacyEncoding } from '../collect/parse/decode.js';
 import { readZip } from '../collect/parse/zip.js';
 import { ZhikuError } from '../errors.js';
 import { DEFAULT_SHEET_LIMITS, type Sheet, SheetBuilder, type SheetLimits } from './table.js';
@@ -75,10 +75,7 @@ async function sniffEncoding(path: string): Promise<string> {
       new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, Math.max(0, bytesRead - 4)));
       return 'UTF-8';
     } catch {
-      const guess = chardet.detect(sample);
-      const encoding = guess && /^(GB2312|GBK|GB18030)$/i.test(guess) ? 'GB18030' : guess;
-      if (!encoding || !iconv.encodingExists(encoding)) throw new ZhikuError('E_PARSE', 'not text in a known encoding', { item: path });
-      return encoding;
+      return legacyEncoding(sample, path);
     }
   } finally {
     await handle.close();

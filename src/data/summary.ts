@@ -22,6 +22,16 @@ export interface WideSeries {
   longRows: number;
 }
 
+/**
+ * The all-entities total of a wide series and its daily values: day-to-day changes when the total is
+ * a running count (cumulative cases), else the total itself.
+ */
+export function dailyTotal(wide: WideSeries): { total: Series; daily: Series; cumulative: boolean } {
+  const total = addSeries([...wide.entities.values()]);
+  const cumulative = isCumulative(total);
+  return { total, daily: cumulative ? differences(total) : total, cumulative };
+}
+
 /** Reads a sheet whose header is mostly dates as long form; null when it is not one. */
 export function asWideSeries(sheet: Sheet): WideSeries | null {
   const dateColumns = sheet.columns.filter((column) => parseDate(column.name) !== null);
@@ -91,8 +101,7 @@ function wideLines(sheet: Sheet, wide: WideSeries, file: string): string[] {
   const first = formatDate(wide.dates[0]!);
   const last = formatDate(wide.dates[wide.dates.length - 1]!);
   const entity = wide.entityColumn.name;
-  const total = addSeries([...wide.entities.values()]);
-  const cumulative = isCumulative(total);
+  const { total, daily, cumulative } = dailyTotal(wide);
   const lines = [
     `${file} 的工作表「${sheet.name}」是宽表：${wide.idColumns.length} 个标识列（${wide.idColumns.map((c) => c.name).join('、')}），${wide.dates.length} 个日期列（${first} 至 ${last}），按长表（${entity} × 日期 × 数值，共 ${wide.longRows.toLocaleString('en-US')} 个数据点）计算。`,
     `共 ${sheet.rows} 行，${wide.entities.size} 个不同的 ${entity}。数值${cumulative ? '为逐日累计值（总体逐日不减）' : '为逐日数值'}。`,
@@ -104,7 +113,6 @@ function wideLines(sheet: Sheet, wide: WideSeries, file: string): string[] {
   lines.push(`- 截至 ${last}，全部 ${sheet.rows} 行合计 ${formatNumber(latest(total))}。`);
   const ranking = topN([...wide.entities.entries()], 10, ([, series]) => latest(series));
   lines.push(`- 截至 ${last}，数值最高的 10 个 ${entity}：${ranking.map(([name, series]) => `${name} ${formatNumber(latest(series))}`).join('；')}。`);
-  const daily = cumulative ? differences(total) : total;
   const label = cumulative ? '单日新增' : '单日数值';
   const [peak] = peaks(daily, 1);
   if (peak) lines.push(`- 全部合计的${label}峰值出现在 ${formatDate(peak.date)}，为 ${formatNumber(peak.value)}。`);

@@ -5,14 +5,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { inspectFile } from '../../collect/inspect.js';
+import type { Sheet } from '../../data/table.js';
 import { ZhikuError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 
 export async function inspectCommand(context: CommandContext, path: string, options: { json?: boolean; charts?: string }): Promise<number> {
-  const inspection = await inspectFile(path, context.config().ingest.maxFileBytes);
+  const { sheets, ...inspection } = await inspectFile(path, context.config().ingest.maxFileBytes);
   const { out } = context.logger;
-  const figures = options.charts ? await writeCharts(path, inspection.format, options.charts) : [];
+  if (options.charts && !sheets) throw new ZhikuError('E_USAGE', `--charts needs a CSV or XLSX file, not ${inspection.format}`, { item: path });
+  const figures = options.charts && sheets ? await writeCharts(path, sheets, options.charts) : [];
   if (options.json) {
     printJson(out, options.charts ? { ...inspection, figures } : inspection);
     return 0;
@@ -37,16 +39,12 @@ interface WrittenFigure {
 }
 
 /** Renders the default charts of each sheet of a data file into `directory`. */
-async function writeCharts(path: string, format: string, directory: string): Promise<WrittenFigure[]> {
-  if (format !== 'csv' && format !== 'xlsx') throw new ZhikuError('E_USAGE', `--charts needs a CSV or XLSX file, not ${format}`, { item: path });
-  const { readCsv, readXlsx } = await import('../../data/read.js');
+async function writeCharts(path: string, sheets: Sheet[], directory: string): Promise<WrittenFigure[]> {
   const { chartsForSheet, figureCaption, renderChart } = await import('../../data/chart.js');
-  const { readFile } = await import('node:fs/promises');
-  const workbook = format === 'csv' ? await readCsv(path) : await readXlsx(path, new Uint8Array(await readFile(path)));
   await mkdir(directory, { recursive: true });
   const stem = basename(path, extname(path));
   const figures: WrittenFigure[] = [];
-  for (const [index, sheet] of workbook.sheets.entries()) {
+  for (const [index, sheet] of sheets.entries()) {
     for (const spec of chartsForSheet(sheet, basename(path), index + 1)) {
       const chart = await renderChart(spec);
       const file = join(directory, `${stem}-${index + 1}-${spec.id}`);

@@ -25,22 +25,21 @@ export function decodeText(bytes: Uint8Array, item: string): DecodedText {
     if (error instanceof ZhikuError) throw error;
     // Not UTF-8: ask the detector.
   }
-  const guess = chardet.detect(bytes);
-  // GB2312 and GBK text is a subset of GB18030: decode with the superset so rare characters survive.
-  const encoding = guess && /^(GB2312|GBK|GB18030)$/i.test(guess) ? 'GB18030' : guess;
-  if (!encoding || !iconv.encodingExists(encoding) || /^UTF-8$/i.test(encoding)) {
-    throw new ZhikuError('E_PARSE', `not text in a known encoding${guess ? ` (looks like ${guess})` : ''}`, { item });
-  }
+  const encoding = legacyEncoding(bytes, item);
   const text = iconv.decode(Buffer.from(bytes), encoding).replace(/^\uFEFF/, '');
   if (text.includes('\u0000')) throw new ZhikuError('E_PARSE', 'binary data, not text', { item });
   return { text, encoding };
 }
 
-/** UTF-8 only (kept for callers that must refuse other encodings). */
-export function decodeUtf8(bytes: Uint8Array, item: string): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new ZhikuError('E_PARSE', 'not valid UTF-8 text (convert it to UTF-8 first)', { item });
+/**
+ * The iconv-lite name of a non-UTF-8 text's encoding, from a sample of its bytes. GB2312 and GBK are
+ * read as GB18030, their superset, so rare characters survive.
+ */
+export function legacyEncoding(sample: Uint8Array, item: string): string {
+  const guess = chardet.detect(sample);
+  const encoding = guess && /^(GB2312|GBK|GB18030)$/i.test(guess) ? 'GB18030' : guess;
+  if (!encoding || !iconv.encodingExists(encoding) || /^UTF-8$/i.test(encoding)) {
+    throw new ZhikuError('E_PARSE', `not text in a known encoding${guess ? ` (looks like ${guess})` : ''}`, { item });
   }
+  return encoding;
 }

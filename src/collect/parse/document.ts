@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { readCsv, readXlsx } from '../../data/read.js';
 import { summarizeSheet, summarizeWorkbook } from '../../data/summary.js';
+import type { Sheet } from '../../data/table.js';
 import { ZhikuError } from '../../errors.js';
 import { type ImageAnalysis, analyzeImage, imageDocument } from '../../image/image.js';
 import type { DocumentInput } from '../../library/prepare.js';
@@ -33,6 +34,8 @@ export interface ParsedDocument {
   encoding: string | null;
   /** OCR lines with boxes and the table, for images. */
   image?: ImageAnalysis;
+  /** The parsed sheets, for data files (charts are drawn from them). */
+  sheets?: Sheet[];
 }
 
 export type DocumentFormat = Extract<DetectedFormat, 'pdf' | 'docx' | 'pptx' | 'csv' | 'xlsx' | 'markdown' | 'text' | 'image'>;
@@ -68,7 +71,7 @@ export async function parseDocumentFile(path: string, format: DocumentFormat, re
       const input = summarizeWorkbook(workbook.sheets, { path, encoding: workbook.encoding });
       const file = basename(path);
       const pages = workbook.sheets.map((sheet, index) => ({ number: index + 1, label: `工作表 ${index + 1}：${sheet.name}`, text: summarizeSheet(sheet, file, index + 1, 10) }));
-      return { input, encoding: workbook.encoding, pages };
+      return { input, encoding: workbook.encoding, pages, sheets: workbook.sheets };
     }
     case 'image': {
       const image = await analyzeImage(await readBytes(), path);
