@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10k,100k,1m --engines zhiku,minisearch --queries 200]`
+ * `npm run bench [-- --suite search,brands --sizes 10k,100k,1m --engines zhiku,minisearch --queries 200]`
  * Search at scale: each engine and size runs in its own child process (so peak RSS is its own), on the
  * same deterministic corpus and queries. Prints a table and writes bench/results/search-<date>.json.
  */
@@ -13,6 +13,7 @@ import { chunkText } from '../src/library/chunk/chunker.js';
 import { normalizeText } from '../src/text/normalize.js';
 import { getSegmenter } from '../src/text/segment.js';
 import { seededRandom } from '../test/seeded-random.js';
+import { runBrandBench } from './brands.js';
 import { type BaseDocument, loadBaseDocuments, replicate } from './search/corpus.js';
 import { type BuildStats, type BuiltEngine, type EngineName, buildMiniSearch, buildZhiku } from './search/engines.js';
 
@@ -56,6 +57,10 @@ const arg = (name: string, fallback: string) => {
 const benchDir = resolve(process.env.ZHIKU_BENCH_DIR ?? '../shared/bench');
 
 
+function machineInfo() {
+  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+}
+
 async function runParent(): Promise<void> {
   const sizes = arg('sizes', '10k,100k').toLowerCase().split(',');
   const engines = arg('engines', 'zhiku,minisearch').split(',') as EngineName[];
@@ -94,7 +99,7 @@ async function runParent(): Promise<void> {
   const kept = earlier.filter((r) => !measured.has(`${r.engine}@${r.size}`));
   const all = [...kept, ...results].sort((a, b) => (SIZES[a.size] ?? 0) - (SIZES[b.size] ?? 0) || a.engine.localeCompare(b.engine));
   mkdirSync(join('bench', 'results'), { recursive: true });
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  const machine = machineInfo();
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results: all }, null, 2)}\n`);
   process.stderr.write(`bench: wrote ${file}\n`);
 }
@@ -269,5 +274,7 @@ if (args[0] === '--child') {
   const result = await runChild(args[1] as EngineName, args[2]!, Number(arg('queries', '200')));
   process.stdout.write(`\n@@RESULT ${JSON.stringify(result)}\n`);
 } else {
-  await runParent();
+  const suites = arg('suite', 'search,brands').split(',');
+  if (suites.includes('search')) await runParent();
+  if (suites.includes('brands')) await runBrandBench(benchDir, machineInfo());
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm packages: Debian packages, only when missing, as root.
 # fonts-noto-cjk: Chinese text in rendered charts (PNG) and, later, browser screenshots.
+# ffmpeg: video metadata and keyframes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node -e 'const [maj]=process.versions.node.split(".").map(Number); if (maj < 20) { console.error("zhiku needs Node 20 or newer"); process.exit(1) }'
 
 missing=()
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "test-setup: missing Debian packages (${missing[*]}); run as root or install them" >&2

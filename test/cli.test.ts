@@ -5,9 +5,11 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Resvg } from '@resvg/resvg-js';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../src/library/store/sqlite/migrations.js';
+import { startFakeOpenAi } from './fake-openai.js';
 import { benchDir, runZhiku, seedFile, tempDir } from './helpers.js';
 
 const EXAMPLES = resolve('examples/library');
@@ -335,6 +337,32 @@ describe('documents', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(`zhiku: ${fake}: unsupported file type ".jpg" [E_UNSUPPORTED]`);
   });
+
+  it('adds a task folder\'s logo with its brand, the task\'s description and a vision description; inspect shows the evidence', async () => {
+    const home = tempDir();
+    const task = tempDir();
+    const svg = readFileSync(join('node_modules', 'simple-icons', 'icons', 'huggingface.svg'), 'utf8').replace('<svg', '<svg fill="#FFD21E"');
+    writeFileSync(join(task, 'logo.png'), new Resvg(svg, { fitTo: { mode: 'width', value: 300 }, background: '#ffffff' }).render().asPng());
+    writeFileSync(join(task, 'query.json'), JSON.stringify({ task: 't', query: '对比两大平台', multimodal: [{ name: 'logo.png', type: 'image', description: '上传的平台标识' }] }));
+    const inspected = JSON.parse((await runZhiku(['--home', home, 'inspect', join(task, 'logo.png'), '--json'])).stdout);
+    expect(inspected.image.brand).toMatchObject({ brand: 'huggingface', title: 'HuggingFace', confidence: expect.any(Number) });
+    expect(inspected.image.brand.evidence[0]).toMatchObject({ kind: 'shape', brand: 'huggingface', detail: expect.stringMatching(/^mark correlates 0\.\d+ with /) });
+    const server = await startFakeOpenAi(() => ({ content: '黄色笑脸，双手张开做拥抱状。' }));
+    try {
+      const added = await runZhiku(['--home', home, 'add', task], { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_VISION_MODEL: 'fake-vl' });
+      expect(added.stderr).toBe('');
+      expect(added.stdout).toMatch(/^added 1,/);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+    const hit = JSON.parse((await runZhiku(['--home', home, 'search', 'HuggingFace 拥抱', '--json', '--limit', '1'])).stdout).hits[0];
+    expect(hit.title).toBe('logo.png');
+    const shown = await runZhiku(['--home', home, 'show', hit.documentId ?? hit.id]);
+    expect(shown.stdout).toContain('上传的平台标识');
+    expect(shown.stdout).toContain('黄色笑脸，双手张开做拥抱状。');
+    expect(shown.stdout).toContain('识别为 HuggingFace');
+  }, 60_000);
 
   it('adds the COVID CSV and the Yahoo XLSX as data documents whose computed figures are searchable', async () => {
     const home = tempDir();

@@ -2,8 +2,9 @@
  * @module collect/files
  * Local files and directories (recursively) → collected items. Never touches the store.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { VisionSettings } from '../image/vision.js';
 import { ZhikuError, toItemFailure } from '../errors.js';
 import { parseCorpusJson, isCorpus } from './parse/corpus-json.js';
 import { decodeText } from './parse/decode.js';
@@ -14,6 +15,8 @@ import type { CollectedItem } from './types.js';
 export interface CollectFilesOptions {
   /** Files larger than this are refused before reading. */
   maxFileBytes: number;
+  /** A vision model that describes images, when configured. */
+  vision?: VisionSettings;
 }
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
@@ -60,7 +63,8 @@ async function* collectFile(path: string, options: CollectFilesOptions, explicit
       else yield { kind: 'ignored', item: path, reason: what };
       return;
     }
-    const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes));
+    const description = await attachmentDescription(path);
+    const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes), { vision: options.vision, description });
     yield { kind: 'document', item: path, input };
   } catch (error) {
     yield { kind: 'failed', ...toItemFailure(asExpected(error, path), path) };
@@ -88,6 +92,32 @@ function asExpected(error: unknown, path: string): unknown {
     return new ZhikuError('E_IO', (error as Error).message, { item: path, cause: error });
   }
   return error;
+}
+
+/**
+ * A task folder's query.json describes its attachments (`multimodal: [{name, description}]`); the
+ * description travels with the file into the library. Read once per folder.
+ */
+const attachmentCache = new Map<string, Promise<Map<string, string>>>();
+
+/** The description a task folder's query.json gives this file, if any. */
+export async function attachmentDescription(path: string): Promise<string | undefined> {
+  return (await taskAttachments(dirname(path))).get(basename(path));
+}
+
+function taskAttachments(directory: string): Promise<Map<string, string>> {
+  let found = attachmentCache.get(directory);
+  if (!found) {
+    found = readFile(join(directory, 'query.json'), 'utf8')
+      .then((text) => {
+        const multimodal = (JSON.parse(text) as { multimodal?: unknown }).multimodal;
+        const entries = Array.isArray(multimodal) ? (multimodal as { name?: unknown; description?: unknown }[]) : [];
+        return new Map(entries.filter((e) => typeof e.name === 'string' && typeof e.description === 'string' && e.description.trim()).map((e) => [e.name as string, e.description as string]));
+      })
+      .catch(() => new Map<string, string>());
+    attachmentCache.set(directory, found);
+  }
+  return found;
 }
 
 /** Enough bytes for every magic number file-type knows. */

@@ -7,7 +7,8 @@ import { ZhikuError } from '../errors.js';
 import { detectFormat } from './parse/detect.js';
 import type { Sheet } from '../data/table.js';
 import type { ImageAnalysis } from '../image/image.js';
-import { DOCUMENT_FORMATS, type DocumentFormat, type DocumentPage, parseDocumentFile } from './parse/document.js';
+import { attachmentDescription } from './files.js';
+import { DOCUMENT_FORMATS, type DocumentFormat, type DocumentPage, type ParseOptions, parseDocumentFile } from './parse/document.js';
 
 export interface Inspection {
   path: string;
@@ -24,7 +25,7 @@ export interface Inspection {
   sheets?: Sheet[];
 }
 
-export async function inspectFile(path: string, maxFileBytes: number): Promise<Inspection> {
+export async function inspectFile(path: string, maxFileBytes: number, options: Pick<ParseOptions, 'vision'> = {}): Promise<Inspection> {
   let size: number;
   const head = new Uint8Array(4100);
   let headLength: number;
@@ -44,6 +45,6 @@ export async function inspectFile(path: string, maxFileBytes: number): Promise<I
   if (!DOCUMENT_FORMATS.has(format)) {
     throw new ZhikuError('E_UNSUPPORTED', `cannot inspect ${format} (${mime})`, { item: path });
   }
-  const { input, pages, encoding, image, sheets } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)));
+  const { input, pages, encoding, image, sheets } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)), { vision: options.vision, description: await attachmentDescription(path) });
   return { path, format, mime, bytes: size, title: input.title, encoding, pages, frontmatter: input.frontmatter ?? {}, ...(image ? { image } : {}), ...(sheets ? { sheets } : {}) };
 }

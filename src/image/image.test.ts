@@ -4,6 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import { distance } from 'fastest-levenshtein';
 import { describe, expect, it } from 'vitest';
+import { startFakeOpenAi } from '../../test/fake-openai.js';
 import { benchDir } from '../../test/helpers.js';
 import { isZhikuError } from '../errors.js';
 import { analyzeImage, imageDocument } from './image.js';
@@ -90,4 +91,44 @@ describe('bad images', () => {
     const garbage = await refusal(new TextEncoder().encode('not an image at all'), 'fake.jpg');
     expect(garbage.code).toBe('E_PARSE');
   });
+});
+
+describe('image documents', () => {
+  it('carry the brand, the task\'s description and the citation form; the vision model only when configured', async () => {
+    const logo = new Resvg(readFileSync(join('node_modules', 'simple-icons', 'icons', 'huggingface.svg'), 'utf8').replace('<svg', '<svg fill="#FFD21E"'), { fitTo: { mode: 'width', value: 256 }, background: '#ffffff' }).render().asPng();
+    const offline = await analyzeImage(new Uint8Array(logo), 'logo.png');
+    expect(offline.brand.brand).toBe('huggingface');
+    expect(offline.vision).toBeUndefined();
+    const doc = imageDocument(offline, '/task/logo.png', { description: '一个黄色笑脸标志' });
+    expect(doc.body).toContain('引用：[图片: logo.png]');
+    expect(doc.body).toContain('## 任务给出的图片说明\n\n一个黄色笑脸标志');
+    expect(doc.body).toMatch(/## 品牌标识\n\n识别为 HuggingFace（置信度 0\.\d+）。依据：mark correlates/);
+    expect(doc.frontmatter).toMatchObject({ brand: 'huggingface', taskDescription: true });
+
+    const server = await startFakeOpenAi((request) => ({ content: `一个黄色的拥抱表情标志（${String(request.body.model)}）`, promptTokens: 812, completionTokens: 40 }));
+    try {
+      const described = await analyzeImage(new Uint8Array(logo), 'logo.png', { vision: { model: 'fake-vl', baseUrl: server.baseUrl, apiKey: 'k' } });
+      expect(described.vision).toEqual({ text: '一个黄色的拥抱表情标志（fake-vl）', model: 'fake-vl', promptTokens: 812, completionTokens: 40 });
+      const sent = server.requests[0]!.body as { model: string; messages: { content: { type: string; image_url?: { url: string } }[] }[] };
+      expect(sent.model).toBe('fake-vl');
+      expect(sent.messages[0]!.content[1]!.image_url!.url).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+      const body = imageDocument(described, 'logo.png').body;
+      expect(body).toContain('## 视觉模型描述（fake-vl）\n\n一个黄色的拥抱表情标志（fake-vl）');
+      expect(imageDocument(described, 'logo.png').frontmatter).toMatchObject({ visionModel: 'fake-vl', visionTokens: 852 });
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('still become documents when the vision endpoint fails, with the reason kept', async () => {
+    const server = await startFakeOpenAi(() => ({ status: 400, content: 'model does not accept images' }));
+    try {
+      const analysis = await analyzeImage(renderParagraph(PARAGRAPH.slice(0, 1)), 'p.png', { vision: { model: 'text-only', baseUrl: server.baseUrl } });
+      expect(analysis.vision).toBeUndefined();
+      expect(analysis.visionError).toMatch(/^vision model text-only failed: 400 model does not accept images/);
+      expect(imageDocument(analysis, 'p.png').frontmatter).toMatchObject({ visionError: analysis.visionError });
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });

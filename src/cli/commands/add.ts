@@ -3,6 +3,7 @@
  * `zhiku add <paths...>`: files and directories into the library; bad items are reported, the rest land.
  */
 import { collectFiles } from '../../collect/files.js';
+import { visionSettings } from '../../image/vision.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 import { startProgress } from '../progress.js';
@@ -18,7 +19,7 @@ export async function addCommand(context: CommandContext, paths: string[], optio
   const report = await context.withLibrary(async (library) => {
     const progress = await startProgress(logger, paths.length, 'items');
     try {
-      return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes }), {
+      return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes, vision: visionSettings(config.llm) }), {
         collections: options.collection ?? [],
         threads: config.ingest.threads,
         onProgress: (done, outcome) => {

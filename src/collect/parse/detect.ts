@@ -16,6 +16,7 @@ export type DetectedFormat =
   | 'text'
   | 'json'
   | 'image'
+  | 'video'
   | 'unsupported';
 
 export interface Detection {
@@ -46,6 +47,7 @@ export async function detectFormat(bytes: Uint8Array, path: string): Promise<Det
     if (found.mime === 'application/pdf') return { format: 'pdf', mime: found.mime };
     if (OOXML[found.mime]) return { format: OOXML[found.mime]!, mime: found.mime };
     if (found.mime.startsWith('image/')) return { format: 'image', mime: found.mime };
+    if (found.mime.startsWith('video/')) return { format: 'video', mime: found.mime };
     return { format: 'unsupported', mime: found.mime };
   }
   // No magic number: a text format, named by the extension (text has no signature to read).

@@ -9,6 +9,8 @@ import { summarizeSheet, summarizeWorkbook } from '../../data/summary.js';
 import type { Sheet } from '../../data/table.js';
 import { ZhikuError } from '../../errors.js';
 import { type ImageAnalysis, analyzeImage, imageDocument } from '../../image/image.js';
+import { analyzeVideo, videoDocument } from '../../image/video.js';
+import type { VisionSettings } from '../../image/vision.js';
 import type { DocumentInput } from '../../library/prepare.js';
 import { decodeText } from './decode.js';
 import type { DetectedFormat } from './detect.js';
@@ -38,15 +40,22 @@ export interface ParsedDocument {
   sheets?: Sheet[];
 }
 
-export type DocumentFormat = Extract<DetectedFormat, 'pdf' | 'docx' | 'pptx' | 'csv' | 'xlsx' | 'markdown' | 'text' | 'image'>;
+export type DocumentFormat = Extract<DetectedFormat, 'pdf' | 'docx' | 'pptx' | 'csv' | 'xlsx' | 'markdown' | 'text' | 'image' | 'video'>;
 
-export const DOCUMENT_FORMATS: ReadonlySet<DetectedFormat> = new Set<DocumentFormat>(['pdf', 'docx', 'pptx', 'csv', 'xlsx', 'markdown', 'text', 'image']);
+export const DOCUMENT_FORMATS: ReadonlySet<DetectedFormat> = new Set<DocumentFormat>(['pdf', 'docx', 'pptx', 'csv', 'xlsx', 'markdown', 'text', 'image', 'video']);
 
 /**
  * Parses a file. `readBytes` is called for every format but CSV, which streams from `path` because a
  * CSV can be far larger than the memory its summary needs.
  */
-export async function parseDocumentFile(path: string, format: DocumentFormat, readBytes: () => Promise<Uint8Array>): Promise<ParsedDocument> {
+export interface ParseOptions {
+  /** A vision model that describes images, when configured. */
+  vision?: VisionSettings;
+  /** What the task that attached this file says about it (query.json `multimodal[].description`). */
+  description?: string;
+}
+
+export async function parseDocumentFile(path: string, format: DocumentFormat, readBytes: () => Promise<Uint8Array>, options: ParseOptions = {}): Promise<ParsedDocument> {
   switch (format) {
     case 'pdf': {
       const { input, pages } = await parsePdf(await readBytes(), path);
@@ -74,9 +83,13 @@ export async function parseDocumentFile(path: string, format: DocumentFormat, re
       return { input, encoding: workbook.encoding, pages, sheets: workbook.sheets };
     }
     case 'image': {
-      const image = await analyzeImage(await readBytes(), path);
-      const input = imageDocument(image, path);
+      const image = await analyzeImage(await readBytes(), path, { vision: options.vision });
+      const input = imageDocument(image, path, { description: options.description });
       return { input, encoding: null, image, pages: [{ number: 1, label: '图片', text: input.body }] };
+    }
+    case 'video': {
+      const input = videoDocument(await analyzeVideo(path), path, { description: options.description });
+      return { input, encoding: null, pages: [{ number: 1, label: '视频', text: input.body }] };
     }
     case 'markdown':
     case 'text': {
