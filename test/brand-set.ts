@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
-import { type MarkSource, loadGallery, markFiles, markSvg, unsupportedMarks } from '../src/image/brand/gallery.js';
+import { type MarkSource, groundFor, loadGallery, markFiles, markSvg, unsupportedMarks } from '../src/image/brand/gallery.js';
 import { seededRandom } from './seeded-random.js';
 
 export interface BrandSample {
@@ -60,7 +60,7 @@ async function stage(svg: string, random: Random, options: { native?: boolean; i
   let ground = pick(random, GROUNDS);
   let ink = options.ink ?? pick(random, INKS);
   if (Math.abs(luminance(ink) - luminance(ground)) < 90) ground = luminance(ink) > 128 ? '#1e1e1e' : '#ffffff';
-  if (options.native) ground = pick(random, ['#ffffff', '#f2f2f2', '#fff4d6']);
+  if (options.native) ground = groundFor(svg) === '#ffffff' ? pick(random, ['#ffffff', '#f2f2f2', '#fff4d6']) : pick(random, ['#1e1e1e', '#0b3d91']);
   const coloured = options.native ? svg : svg.replace(/currentColor/g, ink).replace(/<svg\b(?![^>]*\sfill=)/, `<svg fill="${ink}"`);
   const mark = new Resvg(coloured, { fitTo: { mode: 'width', value: width }, font: { loadSystemFonts: false } }).render();
   const padX = Math.round(mark.width * (0.05 + random() * 0.4));

@@ -1,6 +1,8 @@
 /**
  * A fake OpenAI-compatible server on 127.0.0.1 for model-backed paths: it records every request and
- * answers chat completions with what `reply` returns, with `usage` figures like a real server's.
+ * answers chat completions (with `usage` figures like a real server's) and audio transcriptions
+ * (multipart uploads; `body` holds the form's text fields and `fileBytes` the upload's size) with what
+ * `reply` returns.
  */
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ export interface FakeRequest {
   path: string;
   body: Record<string, unknown>;
   headers: IncomingMessage['headers'];
+  fileBytes?: number;
 }
 
 export interface FakeOpenAi {
@@ -17,7 +20,24 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-export type Reply = (request: FakeRequest) => { content: string; status?: number; promptTokens?: number; completionTokens?: number };
+export type Reply = (request: FakeRequest) => { content: string; status?: number; promptTokens?: number; completionTokens?: number; json?: unknown };
+
+/** Text fields and the file size of a multipart/form-data body. */
+function parseMultipart(raw: Buffer, contentType: string): { fields: Record<string, string>; fileBytes: number } {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const marker = `--${boundary?.[1] ?? boundary?.[2] ?? ''}`;
+  const fields: Record<string, string> = {};
+  let fileBytes = 0;
+  for (const part of raw.toString('latin1').split(marker).slice(1, -1)) {
+    const [head = '', ...rest] = part.split('\r\n\r\n');
+    const value = rest.join('\r\n\r\n').replace(/\r\n$/, '');
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    if (!name) continue;
+    if (/filename="/.test(head)) fileBytes = Buffer.byteLength(value, 'latin1');
+    else fields[name] = Buffer.from(value, 'latin1').toString('utf8');
+  }
+  return { fields, fileBytes };
+}
 
 export async function startFakeOpenAi(reply: Reply): Promise<FakeOpenAi> {
   const requests: FakeRequest[] = [];
@@ -25,8 +45,22 @@ export async function startFakeOpenAi(reply: Reply): Promise<FakeOpenAi> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: FakeRequest = { path: req.url ?? '', body: chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {}, headers: req.headers };
+      const raw = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
+      const request: FakeRequest = { path: req.url ?? '', body: {}, headers: req.headers };
+      if (contentType.startsWith('multipart/form-data')) {
+        const { fields, fileBytes } = parseMultipart(raw, contentType);
+        request.body = fields;
+        request.fileBytes = fileBytes;
+      } else if (raw.length) {
+        request.body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      }
       requests.push(request);
+      if (request.path.endsWith('/audio/transcriptions')) {
+        const answer = reply(request);
+        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.status && answer.status >= 400 ? { error: { message: answer.content } } : (answer.json ?? { text: answer.content })));
+        return;
+      }
       if (!request.path.endsWith('/chat/completions')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${request.path}` } }));
         return;

@@ -5,6 +5,7 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { VisionSettings } from '../image/vision.js';
+import type { TranscribeSettings } from '../media/transcribe.js';
 import { ZhikuError, toItemFailure } from '../errors.js';
 import { parseCorpusJson, isCorpus } from './parse/corpus-json.js';
 import { decodeText } from './parse/decode.js';
@@ -17,6 +18,8 @@ export interface CollectFilesOptions {
   maxFileBytes: number;
   /** A vision model that describes images, when configured. */
   vision?: VisionSettings;
+  /** A speech-to-text model for the audio of videos, when configured. */
+  transcribe?: TranscribeSettings;
 }
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
@@ -64,7 +67,7 @@ async function* collectFile(path: string, options: CollectFilesOptions, explicit
       return;
     }
     const description = await attachmentDescription(path);
-    const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes), { vision: options.vision, description });
+    const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes), { vision: options.vision, transcribe: options.transcribe, description });
     yield { kind: 'document', item: path, input };
   } catch (error) {
     yield { kind: 'failed', ...toItemFailure(asExpected(error, path), path) };

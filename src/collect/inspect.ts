@@ -25,7 +25,7 @@ export interface Inspection {
   sheets?: Sheet[];
 }
 
-export async function inspectFile(path: string, maxFileBytes: number, options: Pick<ParseOptions, 'vision'> = {}): Promise<Inspection> {
+export async function inspectFile(path: string, maxFileBytes: number, options: Pick<ParseOptions, 'vision' | 'transcribe'> = {}): Promise<Inspection> {
   let size: number;
   const head = new Uint8Array(4100);
   let headLength: number;
@@ -45,6 +45,6 @@ export async function inspectFile(path: string, maxFileBytes: number, options: P
   if (!DOCUMENT_FORMATS.has(format)) {
     throw new ZhikuError('E_UNSUPPORTED', `cannot inspect ${format} (${mime})`, { item: path });
   }
-  const { input, pages, encoding, image, sheets } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)), { vision: options.vision, description: await attachmentDescription(path) });
+  const { input, pages, encoding, image, sheets } = await parseDocumentFile(path, format as DocumentFormat, async () => new Uint8Array(await readFile(path)), { vision: options.vision, transcribe: options.transcribe, description: await attachmentDescription(path) });
   return { path, format, mime, bytes: size, title: input.title, encoding, pages, frontmatter: input.frontmatter ?? {}, ...(image ? { image } : {}), ...(sheets ? { sheets } : {}) };
 }

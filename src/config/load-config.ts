@@ -32,6 +32,7 @@ export const ENV_VARIABLES = [
   'ZHIKU_LLM_MODEL',
   'ZHIKU_EMBED_MODEL',
   'ZHIKU_VISION_MODEL',
+  'ZHIKU_TRANSCRIBE_MODEL',
   'ZHIKU_DATABASE_URL',
   'ZHIKU_FETCH_ALLOW_HOSTS',
   'ZHIKU_BENCH_DIR',
@@ -97,6 +98,7 @@ function configFromEnv(env: Readonly<Record<string, string | undefined>>): Zhiku
     model: value('ZHIKU_LLM_MODEL'),
     embedModel: value('ZHIKU_EMBED_MODEL'),
     visionModel: value('ZHIKU_VISION_MODEL'),
+    transcribeModel: value('ZHIKU_TRANSCRIBE_MODEL'),
   };
   const llmSet = Object.fromEntries(Object.entries(llm).filter(([, v]) => v !== undefined));
   if (Object.keys(llmSet).length > 0) config.llm = llmSet;

@@ -23,6 +23,8 @@ const llmSchema = z
     model: z.string().min(1),
     embedModel: z.string().min(1),
     visionModel: z.string().min(1),
+    /** Speech-to-text model for video and audio (OpenAI-compatible /audio/transcriptions). */
+    transcribeModel: z.string().min(1),
   })
   .partial()
   .strict();

@@ -4,14 +4,13 @@
  * configured (`llm.visionModel` / ZHIKU_VISION_MODEL). The image is scaled to at most 1024 px on its
  * long side first: detail beyond that costs tokens and adds nothing to a paragraph of description.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import sharp from 'sharp';
 import { ZhikuError } from '../errors.js';
+import { type EndpointSettings, modelClient } from '../model/client.js';
 
-export interface VisionSettings {
+export interface VisionSettings extends EndpointSettings {
   model: string;
-  baseUrl?: string;
-  apiKey?: string;
 }
 
 export interface ImageDescription {
@@ -32,7 +31,7 @@ const PROMPT =
 
 export async function describeImage(image: Buffer, settings: VisionSettings, path: string): Promise<ImageDescription> {
   const scaled = await sharp(image).resize(LONG_SIDE, LONG_SIDE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
-  const client = new OpenAI({ baseURL: settings.baseUrl, apiKey: settings.apiKey || 'unused', timeout: 60_000, maxRetries: 2 });
+  const client = modelClient(settings);
   let response: OpenAI.Chat.Completions.ChatCompletion;
   try {
     response = await client.chat.completions.create({

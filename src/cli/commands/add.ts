@@ -4,6 +4,7 @@
  */
 import { collectFiles } from '../../collect/files.js';
 import { visionSettings } from '../../image/vision.js';
+import { transcribeSettings } from '../../media/transcribe.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 import { startProgress } from '../progress.js';
@@ -19,7 +20,7 @@ export async function addCommand(context: CommandContext, paths: string[], optio
   const report = await context.withLibrary(async (library) => {
     const progress = await startProgress(logger, paths.length, 'items');
     try {
-      return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes, vision: visionSettings(config.llm) }), {
+      return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes, vision: visionSettings(config.llm), transcribe: transcribeSettings(config.llm) }), {
         collections: options.collection ?? [],
         threads: config.ingest.threads,
         onProgress: (done, outcome) => {

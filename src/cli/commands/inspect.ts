@@ -8,11 +8,12 @@ import { inspectFile } from '../../collect/inspect.js';
 import type { Sheet } from '../../data/table.js';
 import { ZhikuError } from '../../errors.js';
 import { visionSettings } from '../../image/vision.js';
+import { transcribeSettings } from '../../media/transcribe.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 
 export async function inspectCommand(context: CommandContext, path: string, options: { json?: boolean; charts?: string }): Promise<number> {
-  const { sheets, ...inspection } = await inspectFile(path, context.config().ingest.maxFileBytes, { vision: visionSettings(context.config().llm) });
+  const { sheets, ...inspection } = await inspectFile(path, context.config().ingest.maxFileBytes, { vision: visionSettings(context.config().llm), transcribe: transcribeSettings(context.config().llm) });
   const { out } = context.logger;
   if (options.charts && !sheets) throw new ZhikuError('E_USAGE', `--charts needs a CSV or XLSX file, not ${inspection.format}`, { item: path });
   const figures = options.charts && sheets ? await writeCharts(path, sheets, options.charts) : [];

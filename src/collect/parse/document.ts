@@ -9,7 +9,8 @@ import { summarizeSheet, summarizeWorkbook } from '../../data/summary.js';
 import type { Sheet } from '../../data/table.js';
 import { ZhikuError } from '../../errors.js';
 import { type ImageAnalysis, analyzeImage, imageDocument } from '../../image/image.js';
-import { analyzeVideo, videoDocument } from '../../image/video.js';
+import type { TranscribeSettings } from '../../media/transcribe.js';
+import { analyzeVideo, videoDocument } from '../../media/video.js';
 import type { VisionSettings } from '../../image/vision.js';
 import type { DocumentInput } from '../../library/prepare.js';
 import { decodeText } from './decode.js';
@@ -51,6 +52,8 @@ export const DOCUMENT_FORMATS: ReadonlySet<DetectedFormat> = new Set<DocumentFor
 export interface ParseOptions {
   /** A vision model that describes images, when configured. */
   vision?: VisionSettings;
+  /** A speech-to-text model for the audio of videos, when configured. */
+  transcribe?: TranscribeSettings;
   /** What the task that attached this file says about it (query.json `multimodal[].description`). */
   description?: string;
 }
@@ -88,7 +91,7 @@ export async function parseDocumentFile(path: string, format: DocumentFormat, re
       return { input, encoding: null, image, pages: [{ number: 1, label: '图片', text: input.body }] };
     }
     case 'video': {
-      const input = videoDocument(await analyzeVideo(path), path, { description: options.description });
+      const input = videoDocument(await analyzeVideo(path, { transcribe: options.transcribe }), path, { description: options.description });
       return { input, encoding: null, pages: [{ number: 1, label: '视频', text: input.body }] };
     }
     case 'markdown':

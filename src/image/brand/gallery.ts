@@ -197,10 +197,23 @@ export function markFiles(source: MarkSource, brand: string): string[] {
   return icon ? [`${icon.slug}.svg`] : [];
 }
 
+/**
+ * Colour marks with white parts and no tile of their own are drawn for dark grounds: on white those
+ * parts vanish. A mark that brings its own tile (white parts inside it) reads on any ground.
+ */
+export function groundFor(svg: string): string {
+  if (!/fill="(#fff|#ffffff|white)"/i.test(svg)) return '#ffffff';
+  const { pixels, width, height } = new Resvg(svg, { fitTo: { mode: 'width', value: 48 }, font: { loadSystemFonts: false } }).render();
+  let opaque = 0;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 128) opaque++;
+  return opaque / (width * height) > 0.7 ? '#ffffff' : '#1e1e1e';
+}
+
 /** A mark rendered black-on-white (monochrome marks use currentColor) at a size the descriptors need. */
 export function renderSvg(svg: string, width = 160, colour = '#000000'): Raster {
   const coloured = svg.replace(/currentColor/g, colour).replace(/<svg\b(?![^>]*\sfill=)/, `<svg fill="${colour}"`);
-  const image = new Resvg(coloured, { fitTo: { mode: 'width', value: width }, background: '#ffffff', font: { loadSystemFonts: false } }).render();
+  const ground = groundFor(svg);
+  const image = new Resvg(coloured, { fitTo: { mode: 'width', value: width }, background: ground, font: { loadSystemFonts: false } }).render();
   const rgba = image.pixels;
   const data = new Uint8Array(image.width * image.height * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
@@ -209,13 +222,13 @@ export function renderSvg(svg: string, width = 160, colour = '#000000'): Raster 
     data[j + 2] = rgba[i + 2]!;
   }
   // A margin: a mark touching the edge would otherwise leave no background border to measure.
-  return pad({ data, width: image.width, height: image.height }, 4);
+  return pad({ data, width: image.width, height: image.height }, 4, ground === '#ffffff' ? 255 : 0x1e);
 }
 
-function pad(raster: Raster, margin: number): Raster {
+function pad(raster: Raster, margin: number, ground: number): Raster {
   const width = raster.width + margin * 2;
   const height = raster.height + margin * 2;
-  const data = new Uint8Array(width * height * 3).fill(255);
+  const data = new Uint8Array(width * height * 3).fill(ground);
   for (let y = 0; y < raster.height; y++) data.set(raster.data.subarray(y * raster.width * 3, (y + 1) * raster.width * 3), ((y + margin) * width + margin) * 3);
   return { data, width, height };
 }

@@ -83,8 +83,8 @@ export function rankShapes(shape: Shape, gallery: Gallery): ShapeRank[] {
   for (const template of gallery.templates) {
     for (const query of queries) {
       for (const reference of template.shape.views) {
-        // Two cut-outs are two holes: their match says little about the marks around them.
-        if (query.kind === 'cutout' && reference.kind === 'cutout') continue;
+        // Cut-outs and lockup symbols stand in for a mark: matched against marks, never against each other.
+        if (query.kind !== 'mark' && reference.kind !== 'mark') continue;
         const crowd = Math.max(0, (reference.crowding ?? 0) - CROWDING_FREE) * CROWDING_WEIGHT;
         const score = compareViews(query, reference) - crowd - (query.kind === reference.kind ? 0 : CROSS_KIND_PENALTY);
         const current = best.get(template.brand);

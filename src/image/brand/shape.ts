@@ -19,8 +19,8 @@ export interface Raster {
 }
 
 export interface ShapeView {
-  /** Which reading of the pixels this is: the mark as drawn, or the cut-out inside a tile. */
-  kind: 'mark' | 'cutout';
+  /** Which reading of the pixels this is: the mark as drawn, the cut-out inside a tile, or the symbol of a symbol-and-name lockup. */
+  kind: 'mark' | 'cutout' | 'part';
   /** Zero-mean, unit-norm blurred coverage grid: the dot product of two views is their correlation. */
   grid: Float32Array;
   /** Width / height of the cropped shape. */
@@ -72,6 +72,8 @@ export function describeShape(raster: Raster): Shape {
     views.push(mark);
     const cutout = cutoutOf(mask, width, height);
     if (cutout) views.push(cutout);
+    const part = leadingSymbol(mask, width, height, mark.aspect);
+    if (part) views.push(part);
   }
   return { plainBackground: border ? close / border : 0, background, colours: foregroundColours(raster, mask), views };
 }
@@ -227,6 +229,42 @@ function cutoutOf(mask: Uint8Array, width: number, height: number): ShapeView | 
   // A tile: the holes are a real share of it. Letters and outlines have small holes; a tile's cut-out is big.
   if (holeArea < (total + holeArea) * 0.12) return null;
   return cropView('cutout', holes, width, height);
+}
+
+/**
+ * A lockup — symbol beside or above the name — also yields the symbol alone: the columns (or rows)
+ * before the widest empty gap in the first 60 %.
+ */
+function leadingSymbol(mask: Uint8Array, width: number, height: number, aspect: number): ShapeView | null {
+  const across = aspect >= 1.8 ? 'columns' : aspect <= 0.55 ? 'rows' : null;
+  if (!across) return null;
+  const length = across === 'columns' ? width : height;
+  const filled = new Uint8Array(length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (mask[y * width + x]) filled[across === 'columns' ? x : y] = 1;
+  const first = filled.indexOf(1);
+  const last = filled.lastIndexOf(1);
+  const span = last - first + 1;
+  // The symbol ends at the widest gap (gaps inside a symbol or between letters are narrower).
+  let end = -1;
+  let widest = 0;
+  for (let i = first; i <= last; ) {
+    if (filled[i]) {
+      i++;
+      continue;
+    }
+    let gap = 0;
+    while (!filled[i + gap]) gap++;
+    if (gap > widest && (i - first) / span <= 0.6) {
+      widest = gap;
+      end = i;
+    }
+    i += gap;
+  }
+  const share = (end - first) / span;
+  if (end < 0 || widest < Math.max(2, span * 0.02) || share < 0.12) return null;
+  const part = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if ((across === 'columns' ? x : y) < end) part[y * width + x] = mask[y * width + x]!;
+  return cropView('part', part, width, height);
 }
 
 function cropView(kind: ShapeView['kind'], mask: Uint8Array, width: number, height: number): ShapeView | null {

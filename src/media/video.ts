@@ -1,5 +1,5 @@
 /**
- * @module image/video
+ * @module media/video
  * A video as a library document: its metadata (ffprobe), a keyframe at the start and at every scene
  * change (ffmpeg's scene score), and the text OCR reads on each keyframe, with its time. ffmpeg comes
  * from the Debian package; without it videos are refused with that named.
@@ -11,7 +11,8 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ZhikuError } from '../errors.js';
 import type { DocumentInput } from '../library/prepare.js';
-import { type OcrLine, recognize } from './ocr.js';
+import { type OcrLine, recognize } from '../image/ocr.js';
+import { type TranscribeSettings, type Transcript, transcribeAudio } from './transcribe.js';
 
 const run = promisify(execFile);
 
@@ -40,6 +41,14 @@ export interface VideoAnalysis {
   fps: number | null;
   hasAudio: boolean;
   keyframes: Keyframe[];
+  /** Speech in the audio track, when a transcription model is configured. */
+  transcript?: Transcript;
+  /** Why the transcription model gave no transcript, when it was asked and failed. */
+  transcriptError?: string;
+}
+
+export interface AnalyzeVideoOptions {
+  transcribe?: TranscribeSettings;
 }
 
 interface ProbeOutput {
@@ -47,7 +56,7 @@ interface ProbeOutput {
   streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; avg_frame_rate?: string }[];
 }
 
-export async function analyzeVideo(path: string): Promise<VideoAnalysis> {
+export async function analyzeVideo(path: string, options: AnalyzeVideoOptions = {}): Promise<VideoAnalysis> {
   let probe: ProbeOutput;
   try {
     const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { maxBuffer: 16 * 1024 * 1024 });
@@ -78,6 +87,14 @@ export async function analyzeVideo(path: string): Promise<VideoAnalysis> {
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+  if (options.transcribe && analysis.hasAudio) {
+    // The video still becomes a document without the transcript; the reason is kept with it.
+    try {
+      analysis.transcript = await transcribeAudio(path, options.transcribe);
+    } catch (error) {
+      analysis.transcriptError = (error as Error).message;
+    }
   }
   return analysis;
 }
@@ -118,11 +135,24 @@ export function videoDocument(analysis: VideoAnalysis, path: string, context: { 
   for (const frame of analysis.keyframes) {
     parts.push('', `### ${timestamp(frame.time)}`, '', frame.lines.length ? frame.lines.map((line) => line.text).join('\n') : '（无文字）');
   }
+  if (analysis.transcript) {
+    parts.push('', `## 音频转写（${analysis.transcript.model}）`, '', ...analysis.transcript.segments.map((segment) => `[${timestamp(segment.start)}] ${segment.text}`));
+  }
   return {
     title: file,
     body: `${parts.join('\n')}\n`,
     origin: path,
-    frontmatter: { format: 'video', duration: analysis.duration, width: analysis.width, height: analysis.height, codec: analysis.codec, keyframes: analysis.keyframes.length, audio: analysis.hasAudio },
+    frontmatter: {
+      format: 'video',
+      duration: analysis.duration,
+      width: analysis.width,
+      height: analysis.height,
+      codec: analysis.codec,
+      keyframes: analysis.keyframes.length,
+      audio: analysis.hasAudio,
+      ...(analysis.transcript ? { transcribeModel: analysis.transcript.model } : {}),
+      ...(analysis.transcriptError ? { transcriptError: analysis.transcriptError } : {}),
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
+import { startFakeOpenAi } from '../../test/fake-openai.js';
 import { tempDir } from '../../test/helpers.js';
 import { isZhikuError } from '../errors.js';
 import { analyzeVideo, timestamp, videoDocument } from './video.js';
@@ -42,6 +43,30 @@ describe('video', () => {
     expect(body).toContain('### 00:02\n\n上下文窗口扩展到二十万');
     expect(body).toContain('引用：[视频: talk.mp4]');
   }, 60_000);
+
+  it('transcribes the audio only through a configured endpoint, with segment times', async () => {
+    const path = slideshow(tempDir());
+    const server = await startFakeOpenAi((request) => ({
+      content: '',
+      json: { text: '大家好。今天讲三件事。', segments: [{ start: 0.4, end: 2, text: ' 大家好。' }, { start: 3.1, end: 5, text: '今天讲三件事。' }] },
+      ...(request.body.model === 'broken' ? { status: 400, content: 'no such model' } : {}),
+    }));
+    try {
+      const analysis = await analyzeVideo(path, { transcribe: { model: 'fake-whisper', baseUrl: server.baseUrl } });
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]).toMatchObject({ path: '/v1/audio/transcriptions', body: { model: 'fake-whisper', response_format: 'verbose_json' } });
+      expect(server.requests[0]!.fileBytes).toBeGreaterThan(1000);
+      expect(analysis.transcript).toEqual({ model: 'fake-whisper', segments: [{ start: 0.4, text: '大家好。' }, { start: 3.1, text: '今天讲三件事。' }] });
+      expect(videoDocument(analysis, path).body).toContain('## 音频转写（fake-whisper）\n\n[00:00] 大家好。\n[00:03] 今天讲三件事。');
+      const failed = await analyzeVideo(path, { transcribe: { model: 'broken', baseUrl: server.baseUrl } });
+      expect(failed.transcript).toBeUndefined();
+      expect(failed.transcriptError).toMatch(/^transcription model broken failed: 400/);
+      expect(failed.keyframes).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
+    expect((await analyzeVideo(path)).transcript).toBeUndefined();
+  }, 90_000);
 
   it('refuses a file that is not a decodable video with a one-line reason', async () => {
     const path = join(tempDir(), 'broken.mp4');
