@@ -307,6 +307,27 @@ describe('zhiku models / cost', () => {
   });
 });
 
+describe('zhiku research', () => {
+  it('writes the report, evidence and task report for the example task, and refuses bad input in one line', async () => {
+    const home = tempDir();
+    const out = join(tempDir(), 'out');
+    const done = await runZhiku(['--home', home, 'research', resolve('examples/research-task'), '--out', out]);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(new RegExp(`^report: ${join(out, 'report.md').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\nlength \\d+ / 600–900; sections 6/6; citations (\\d+)/\\1 resolvable`));
+    expect(readFileSync(join(out, 'task-report.md'), 'utf8')).toMatch(/^# Task Report: example\n\nGenerated at: .*\n\n## Query\n\n假设你是/);
+    expect(JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')).length).toBeGreaterThan(3);
+    const noTask = await runZhiku(['--home', home, 'research', '--out', out]);
+    expect(noTask.code).toBe(2);
+    expect(noTask.stderr).toBe('zhiku: research: research needs a task folder or --query [E_USAGE]\n');
+    const missing = await runZhiku(['--home', home, 'research', join(home, 'nope'), '--out', out]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`zhiku: ${join(home, 'nope')}: no such task folder [E_NOT_FOUND]\n`);
+    const badSize = await runZhiku(['--home', home, 'research', resolve('examples/research-task'), '--corpus-size', '7k', '--out', out]);
+    expect(badSize.code).toBe(2);
+  }, 60_000);
+});
+
 describe('documents', () => {
   it('adds a PDF and a PPTX with pages, and inspects a file without storing it', async () => {
     const home = tempDir();

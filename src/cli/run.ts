@@ -98,6 +98,22 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--json', 'print as JSON')
     .action(async (file: string, opts) => setExit(await (await import('./commands/inspect.js')).inspectCommand(context, file, opts)));
 
+  program
+    .command('research')
+    .argument('[task-dir]', 'a task folder: query.json or query.md, attached files, long_context corpora')
+    .description('write a cited report from a task folder, files and corpora, or the library')
+    .option('-q, --query <text>', 'the research question (replaces the folder\'s query)')
+    .option('--file <path>', 'attach a file (repeatable)', collect, [])
+    .option('--corpus <path>', 'a background corpus JSON (repeatable)', collect, [])
+    .option('--corpus-size <size>', 'which sampled corpus of the task folder: 32k, 64k, 128k or 60')
+    .option('-c, --collection <name>', 'without a task folder: search only this collection (repeatable)', collect, [])
+    .option('--since <date>', 'only documents published on or after this date')
+    .option('--format <md|html>', 'output format (default: what the task asks for)')
+    .option('--cite <style>', 'source (default: [long_context: "title", chunk N], [文档: file, p. N]) or numeric ([n])')
+    .requiredOption('-o, --out <dir>', 'where report, evidence.json and task-report.md go')
+    .option('--json', 'print paths and the self-check as JSON')
+    .action(async (dir: string | undefined, opts) => setExit(await (await import('./commands/research.js')).researchCommand(context, dir, opts)));
+
   const models = program.command('models').description('the model catalog: prices per 1M tokens with source and as-of date, context windows');
   // The listing is the default subcommand, so `models lint --json` and `models --json` never share a flag.
   models

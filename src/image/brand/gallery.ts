@@ -6,12 +6,14 @@
  * The supported set is the AI collection; simple-icons' other ~3,400 brands (shops, clubs, apps) are
  * outside it. Marks are rendered once per process with resvg and described by `image/brand/shape`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { VENDORS } from '../../catalog/vendors.js';
-import { type Raster, type Shape, compareViews, describeShape, isGeneric } from './shape.js';
+import { GRID, type Raster, type Shape, type ShapeView, compareViews, describeShape, isGeneric } from './shape.js';
 
 export type MarkSource = 'lobehub' | 'simple-icons';
 
@@ -91,15 +93,62 @@ export const nameKey = (name: string) => name.normalize('NFKC').toLowerCase().re
 
 const galleries = new Map<string, Gallery>();
 
-/** The gallery from the given packages (both by default), built once per process. */
+/**
+ * The gallery from the given packages (both by default): once per process, and from a cache file
+ * between processes — building it renders ~700 marks and compares every pair (~10 s).
+ */
 export function loadGallery(sources: readonly MarkSource[] = ['lobehub', 'simple-icons']): Gallery {
   const key = [...sources].sort().join('+');
   let gallery = galleries.get(key);
   if (!gallery) {
-    gallery = buildGallery(sources);
+    const file = cacheFile(key);
+    gallery = readCache(file) ?? buildGallery(sources);
+    if (!existsSync(file)) writeCache(file, gallery);
     galleries.set(key, gallery);
   }
   return gallery;
+}
+
+/** Bump when descriptors change: a cache from older code must not be read. */
+const DESCRIPTOR_VERSION = 1;
+
+function cacheFile(key: string): string {
+  const versions = ['@lobehub/icons-static-svg', 'simple-icons'].map((name) => (JSON.parse(readFileSync(join(name === 'simple-icons' ? SIMPLE_ICONS_DIR : dirname(LOBEHUB_DIR), 'package.json'), 'utf8')) as { version: string }).version);
+  const digest = createHash('sha256').update(JSON.stringify([key, versions, GRID, DESCRIPTOR_VERSION])).digest('hex').slice(0, 16);
+  return join(homedir(), '.cache', 'zhiku', `brand-gallery-${digest}.json`);
+}
+
+interface CachedView extends Omit<ShapeView, 'grid'> {
+  grid: string;
+}
+
+function readCache(file: string): Gallery | null {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { brands: Brand[]; templates: (Omit<Template, 'shape'> & { shape: Omit<Shape, 'views'> & { views: CachedView[] } })[] };
+    const templates = data.templates.map((template) => ({
+      ...template,
+      shape: { ...template.shape, views: template.shape.views.map((view) => ({ ...view, grid: new Float32Array(new Uint8Array(Buffer.from(view.grid, 'base64')).buffer) })) },
+    }));
+    return { brands: new Map(data.brands.map((brand) => [brand.id, brand])), templates };
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(file: string, gallery: Gallery): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const templates = gallery.templates.map((template) => ({
+      ...template,
+      shape: { ...template.shape, views: template.shape.views.map((view) => ({ ...view, grid: Buffer.from(view.grid.buffer, view.grid.byteOffset, view.grid.byteLength).toString('base64') })) },
+    }));
+    // Written whole then renamed: a concurrent reader never sees half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify({ brands: [...gallery.brands.values()], templates }));
+    renameSync(partial, file);
+  } catch {
+    // A read-only home only costs the rebuild next time.
+  }
 }
 
 function buildGallery(sources: readonly MarkSource[]): Gallery {

@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load-config.js';
+import { Library } from '../library/library.js';
+import { createMemoryLogger } from '../logger.js';
+import { benchDir, tempDir } from '../../test/helpers.js';
+import { chunkSentences, sentenceKey } from './compose.js';
+import { findCitationMarkers, measureLength, reportLines } from './length.js';
+import { research } from './research.js';
+import { loadTask } from './task.js';
+import { renderTaskReport } from './task-report.js';
+
+const EXAMPLE = resolve('examples/research-task');
+
+async function openLibrary(): Promise<Library> {
+  const config = loadConfig({ flags: { home: tempDir() }, env: {}, cwd: process.cwd() });
+  return Library.open(config, { logger: createMemoryLogger() });
+}
+
+describe('offline research on the bundled example task', () => {
+  let library: Library;
+  beforeAll(async () => {
+    library = await openLibrary();
+  });
+  afterAll(async () => {
+    await library.close();
+  });
+
+  it('writes every required section, in range, with every sentence quoted from the chunk it cites', async () => {
+    const task = loadTask(EXAMPLE);
+    const result = await research({ library, task, maxFileBytes: 1e8, threads: 1 });
+    const headings = reportLines(result.report).filter((line) => line.head).map((line) => line.head!.text);
+    expect(headings).toEqual(['《开源大模型长上下文与开放策略简报》', '引言', '长上下文能力进展', '开放权重与部署', '价格与商业模式', '总结', '参考资料']);
+    const length = measureLength(result.report);
+    expect(length).toBeGreaterThanOrEqual(600);
+    expect(length).toBeLessThanOrEqual(900);
+    expect(result.check.length).toMatchObject({ count: length, inRange: true, miss: null });
+    // Every cited sentence is verbatim in the chunk it cites; no sentence appears twice.
+    const chunks = new Map(result.evidence.map((record) => [`${record.title}#${record.chunk}`, record.text]));
+    const seen = new Set<string>();
+    for (const line of reportLines(result.report)) {
+      if (line.head || line.ref) continue;
+      let from = 0;
+      for (const marker of findCitationMarkers(line.text)) {
+        expect(marker.type).toBe('lc');
+        const text = chunks.get(`${(marker as { title: string }).title.replace(/’/g, '”')}#${(marker as { chunks: number[] }).chunks[0]}`)!;
+        expect(text).toBeDefined();
+        const quoted = line.text.slice(from, marker.start).replace(/^本报告[^。]*。|^综合本节[^：]*：|^本报告的材料[^。]*。[^。]*。/, '');
+        for (const sentence of chunkSentences(quoted)) {
+          expect(text).toContain(sentence);
+          expect(seen.has(sentenceKey(sentence))).toBe(false);
+          seen.add(sentenceKey(sentence));
+        }
+        from = marker.end;
+      }
+    }
+    expect(result.check.citations.total).toBeGreaterThan(5);
+    expect(result.check.citations).toMatchObject({ resolvable: result.check.citations.total, supported: result.check.citations.total });
+    expect(result.check.citations.citedParagraphs).toBe(result.check.citations.paragraphs);
+    // References list each cited source once.
+    const references = reportLines(result.report).filter((line) => line.ref && line.text.startsWith('- '));
+    expect(new Set(references.map((line) => line.text)).size).toBe(references.length);
+    expect(references.length).toBe(new Set(result.evidence.map((record) => record.title)).size);
+  });
+
+  it('obeys html and no-bullets, and numbers citations on request', async () => {
+    const task = loadTask(EXAMPLE, { query: `${loadTask(EXAMPLE).query}不要分点，返回html格式。` });
+    const html = await research({ library, task, maxFileBytes: 1e8, threads: 1 });
+    expect(html.report).toMatch(/^<!DOCTYPE html>/);
+    expect(html.report).not.toMatch(/<li|<ul/);
+    expect(html.check.format).toMatchObject({ html: true, htmlRequired: true, noBulletsRequired: true, bulletLines: 0, ok: true });
+    const numeric = await research({ library, task: loadTask(EXAMPLE), cite: 'numeric', maxFileBytes: 1e8, threads: 1 });
+    expect(numeric.report).toMatch(/。\[1\]/);
+    expect(numeric.report).toMatch(/\n\[1\] 《/);
+    expect(numeric.report).not.toContain('long_context:');
+  });
+
+  it('reports a miss instead of padding when the evidence cannot fill the range', async () => {
+    const task = loadTask(EXAMPLE, { query: '请撰写《开源大模型长上下文与开放策略简报》，包含以下部分：（1）引言；（2）长上下文能力进展；（3）总结。字数在5000至6000之间。' });
+    const result = await research({ library, task, maxFileBytes: 1e8, threads: 1 });
+    expect(result.check.length.inRange).toBe(false);
+    expect(result.check.length.miss).toBe('insufficient evidence above the relevance floor');
+    expect(result.check.length.count).toBeLessThan(2000);
+    const taskReport = renderTaskReport({ id: 'example', query: task.query, report: result.report, check: result.check, generatedAt: new Date(0), ingestSeconds: 0, seconds: result.seconds, unreadable: [] });
+    expect(taskReport).toContain(`| length | ${result.check.length.count} | 5000–6000 | ✗ MISS: insufficient evidence above the relevance floor |`);
+    expect(taskReport).toMatch(/## Token Usage\n\nOffline run: no model was called/);
+  });
+});
+
+describe('the self-check equals the dr3 scorer', () => {
+  it('on task 002 at 32k: length, sections, citations, support', async () => {
+    const library = await openLibrary();
+    const taskDir = join(benchDir(), 'dr3', '002');
+    const result = await research({ library, task: loadTask(taskDir, { corpusSize: '32k' }), maxFileBytes: 1e8, threads: 1 });
+    await library.close();
+    const out = tempDir();
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'report.md'), result.report);
+    writeFileSync(join(out, 'evidence.json'), JSON.stringify(result.evidence));
+    const scorer = join(benchDir(), '..', 'tools', 'dr3score', 'score.py');
+    const scored = JSON.parse(execFileSync('python3', [scorer, '--task', taskDir, '--report', join(out, 'report.md'), '--corpus', '32k', '--chunks', join(out, 'evidence.json'), '--json'], { encoding: 'utf8' }));
+    expect(result.check.length.count).toBe(scored.length.count);
+    expect(result.check.length.inRange).toBe(scored.length.in_range);
+    expect(result.check.sections).toMatchObject({ found: scored.sections.found, required: scored.sections.required });
+    expect(result.check.citations.total).toBe(scored.citations.checkable);
+    expect(result.check.citations.resolvable).toBe(scored.citations.resolved);
+    expect(result.check.citations.citedParagraphs).toBe(scored.citations.cited_paragraphs);
+    expect(result.check.citations.supportMean).toBeCloseTo(scored.support.mean, 2);
+    expect(JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8'))[0]).toEqual({ title: expect.any(String), chunk: expect.any(Number), text: expect.any(String), support: expect.any(Number) });
+  }, 60_000);
+});

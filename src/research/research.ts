@@ -1,0 +1,241 @@
+/**
+ * @module research/research
+ * One research run: the task's materials into a per-task collection, the requirements read from
+ * the query, evidence per section, the offline composition fitted to the length range, and the
+ * measured self-check. The model-backed writer reuses every step but the sentence choice.
+ */
+import { collectFiles } from '../collect/files.js';
+import type { Library } from '../library/library.js';
+import { STOPWORDS } from '../text/stopwords.js';
+import { normalizeText } from '../text/normalize.js';
+import {
+  type Candidate,
+  type ComposedSection,
+  type Group,
+  type PlannedSection,
+  fillSection,
+  paragraphs,
+  planSections,
+  rankCandidates,
+  termWeights,
+} from './compose.js';
+import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
+import { measureLength } from './length.js';
+import { citationMarker, type CitationStyle, renderReport } from './render.js';
+import { type Requirements, parseRequirements } from './requirements.js';
+import { type EvidenceRecord, type SelfCheck, selfCheck, sentenceBefore, support } from './selfcheck.js';
+import type { ResearchTask } from './task.js';
+
+export interface ResearchOptions {
+  library: Library;
+  task: ResearchTask;
+  /** Output format; the task's own request when not given. */
+  format?: 'markdown' | 'html';
+  cite?: CitationStyle;
+  /** Search only these collections (everyday use without a task folder). */
+  collections?: readonly string[];
+  since?: string;
+  maxFileBytes: number;
+  threads?: number;
+}
+
+export interface ResearchResult {
+  requirements: Requirements;
+  report: string;
+  evidence: EvidenceRecord[];
+  check: SelfCheck;
+  /** Materials that could not be read, with the reason. */
+  unreadable: { item: string; reason: string }[];
+  collection: string | null;
+  /** Reading the task's materials into the library (parsing, OCR, indexing). */
+  ingestSeconds: number;
+  /** Retrieval, composition, length fitting and the self-check. */
+  seconds: number;
+}
+
+/** Words of the task's framing, not of its subject: they would pull every chunk that says 报告. */
+const INSTRUCTION_WORDS = new Set(
+  '假设 你是 一名 一位 正在 为 撰写 一份 一篇 请 请你 根据 基于 我 提供 提供的 材料 报告 需要 需 要求 确保 所有 信息 真实 准确 可验证 可验性 注明 来源 引用 标注 采用 使用 正式 书面语 结构 清晰 包含 包括 以下 部分 章节 全文 字数 控制 之间 语言 格式 返回 html 整合 公开 可查 权威 资料 形成 最终 文档 相关 进行 并 其 中 的 和 与 及 等'.split(' '),
+);
+
+/** Title words that name the kind of document, not its subject. */
+const GENERIC_TITLE_WORDS = new Set(
+  '报告 分析 研究 调研 解读 简报 综述 概述 梳理 对比 比较 规划 方案 建议 预测 趋势 年度 相关 数据 数据集 阅读 监测 适用性 适用 场景 中的 主题 三日 两大 平台 生态 技术 report analysis study review overview'.split(' '),
+);
+
+/** Section weights of the length budget: framing sections are shorter than findings. */
+const ROLE_WEIGHT: Record<PlannedSection['role'], number> = { title: 0, intro: 0.6, method: 0.5, body: 1, summary: 0.6, references: 0 };
+const DEFAULT_TARGET = { zh: 1500, en: 900 };
+
+export async function research(options: ResearchOptions): Promise<ResearchResult> {
+  const { library, task } = options;
+  const ingestStarted = performance.now();
+  const requirements = parseRequirements(task.query);
+  const format = options.format ?? requirements.format;
+  const unreadable: ResearchResult['unreadable'] = [];
+  let collections = options.collections;
+  let collection: string | null = null;
+  if (task.files.length || task.corpora.length) {
+    collection = `task-${task.id}`;
+    collections = [collection];
+    const report = await library.ingest(collectFiles([...task.files, ...task.corpora], { maxFileBytes: options.maxFileBytes }), { collections: [collection], threads: options.threads });
+    for (const item of report.items) if (item.status === 'failed') unreadable.push({ item: item.item, reason: item.reason });
+  }
+  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  const started = performance.now();
+  const finder = new EvidenceFinder(library);
+  const tokens = (text: string) => library.segmenter.tokenizeQuery(text).filter((token) => !STOPWORDS.has(token) && !INSTRUCTION_WORDS.has(token));
+  const contextTerms = termWeights(unique([...tokens(requirements.title ?? ''), ...tokens(normalizeText(task.query))]));
+  const core = new Set(tokens(normalizeText(requirements.title ?? task.query)).filter((term) => !GENERIC_TITLE_WORDS.has(term) && (term.length >= 2 || /[a-z0-9]/i.test(term))));
+  const plan = planSections(requirements);
+  const pools = new Map<PlannedSection, Candidate[]>();
+  const scope = { collections, since: options.since };
+  for (const section of plan) {
+    if (section.role === 'references' || section.role === 'title') continue;
+    const framing = section.role !== 'body';
+    // Framing sections draw on the task as a whole; findings on their own subject.
+    const subject = framing ? `${requirements.title ?? ''} ${task.query}` : `${section.name} ${section.detail ?? ''} ${requirements.title ?? ''}`;
+    const sectionTerms = termWeights(tokens(normalizeText(framing ? (requirements.title ?? task.query) : `${section.name} ${section.detail ?? ''}`)));
+    const evidence = await finder.find(tokens(normalizeText(subject)).join(' '), scope);
+    pools.set(section, rankCandidates(evidence, { section: sectionTerms, context: contextTerms, core }, tokens));
+  }
+
+  const target = requirements.length
+    ? requirements.length.max === null
+      ? Math.round(requirements.length.min * 1.15)
+      : Math.round((requirements.length.min + requirements.length.max) / 2)
+    : DEFAULT_TARGET[requirements.language];
+  const weightSum = plan.reduce((sum, section) => sum + ROLE_WEIGHT[section.role], 0);
+  const renderOptions = { title: requirements.title, format, cite: options.cite ?? 'source', language: requirements.language } as const;
+  let scale = 1;
+  let report = '';
+  let sections: ComposedSection[] = [];
+  let previous = -1;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    sections = composeAll(plan, pools, (section) => (target * scale * ROLE_WEIGHT[section.role]) / weightSum, requirements, task);
+    report = renderReport(sections, renderOptions);
+    const length = measureLength(report);
+    const { min, max } = requirements.length ?? { min: target * 0.9, max: target * 1.1 };
+    if (length >= min && (max === null || length <= max)) break;
+    // Evidence exhausted: asking for more changes nothing.
+    if (length < min && length === previous) break;
+    previous = length;
+    scale *= target / Math.max(1, length);
+  }
+  if (requirements.length?.max != null) ({ sections, report } = trimToMax(sections, requirements.length.max, renderOptions));
+
+  const evidence = evidenceRecords(sections);
+  const check = selfCheck(report, { ...requirements, format }, evidence);
+  return { requirements, report, evidence, check, unreadable, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
+}
+
+function composeAll(
+  plan: readonly PlannedSection[],
+  pools: ReadonlyMap<PlannedSection, Candidate[]>,
+  budget: (section: PlannedSection) => number,
+  requirements: Requirements,
+  task: ResearchTask,
+): ComposedSection[] {
+  const used = new Set<string>();
+  const out: ComposedSection[] = [];
+  // Concluding sentences are set aside for the summary first; then the findings; then the framing
+  // sections take what is left, so scarce evidence never leaves a section empty while others overflow.
+  const rank: Record<PlannedSection['role'], number> = { summary: 0, body: 1, intro: 2, method: 3, title: 4, references: 4 };
+  const order = [...plan].sort((a, b) => rank[a.role] - rank[b.role]);
+  const composed = new Map<PlannedSection, ComposedSection>();
+  const everything = [...pools.values()].flat();
+  for (const section of order) {
+    if (section.role === 'references' || section.role === 'title') {
+      composed.set(section, { name: section.name, role: section.role, paragraphs: [] });
+      continue;
+    }
+    const own = pools.get(section) ?? [];
+    let groups: Group[];
+    if (section.role === 'body') {
+      groups = fillSection(own, budget(section), used).groups;
+    } else if (section.role === 'summary') {
+      const concluding = [...own, ...everything].filter((candidate) => CONCLUSION_CUE.test(candidate.text));
+      groups = fillSection(concluding.length ? concluding : [...own, ...everything], budget(section), used).groups;
+    } else {
+      groups = fillSection([...own, ...everything], budget(section), used).groups;
+    }
+    const lead = framingLead(section, requirements, task, groups);
+    const body = paragraphs(groups);
+    if (lead && body[0]) body[0].lead = lead;
+    composed.set(section, { name: section.name, role: section.role, paragraphs: body });
+  }
+  for (const section of plan) out.push(composed.get(section)!);
+  return out;
+}
+
+const CONCLUSION_CUE = /总之|综上|因此|由此可见|可见|表明|意味着|说明了|体现了|总体而言|总的来说|in (?:sum|conclusion)|overall|therefore|suggests?/i;
+
+/** Template sentences that say what the materials are and how they were used — never a claim about the subject. */
+function framingLead(section: PlannedSection, requirements: Requirements, task: ResearchTask, groups: readonly Group[]): string | undefined {
+  const en = requirements.language === 'en';
+  const subject = requirements.title ?? task.query.slice(0, 40);
+  const sources = new Set(groups.map((group) => group.evidence.source.documentId)).size;
+  if (section.role === 'intro') {
+    return en
+      ? `This report on “${subject}” is written from the materials of the task; every paragraph names its source. `
+      : `本报告围绕“${subject}”展开，依据任务提供的材料写成，正文各段均注明出处。`;
+  }
+  if (section.role === 'method') {
+    const files = task.files.map((file) => file.split(/[\\/]/).pop()).filter(Boolean);
+    const attached = files.length ? (en ? `the attached files ${files.join(', ')}` : `任务附件${files.map((file) => `《${file}》`).join('、')}`) : '';
+    const background = task.corpora.length ? (en ? 'a background corpus' : '背景资料库') : en ? 'the library' : '资料库';
+    return en
+      ? `The materials are ${attached ? `${attached} and ` : ''}${background}. Each section was searched for its own subject; only passages above a relevance threshold were used, quoted from their sources and cited at the end of each passage; the length is measured, not estimated. `
+      : `本报告的材料包括${attached ? `${attached}和` : ''}${background}。写作时按各章节的主题分别检索，只采用相关度达到阈值的段落，正文摘自所引材料并在段末注明出处，字数为实测值。`;
+  }
+  if (section.role === 'summary' && groups.length) {
+    return en ? `Taken together, the ${sources} sources cited here state the following. ` : `综合本节所引的${sources}份材料，可归纳如下：`;
+  }
+  return undefined;
+}
+
+/** Drops the weakest trailing groups of the longest sections until the report fits under `max`. */
+function trimToMax(sections: ComposedSection[], max: number, options: Parameters<typeof renderReport>[1]): { sections: ComposedSection[]; report: string } {
+  let report = renderReport(sections, options);
+  for (let guard = 0; guard < 200 && measureLength(report) > max; guard++) {
+    const longest = [...sections]
+      .filter((section) => section.role !== 'references' && section.paragraphs.some((p) => p.groups.length))
+      .sort((a, b) => groupCount(b) - groupCount(a))[0];
+    if (!longest) break;
+    const last = [...longest.paragraphs].reverse().find((paragraph) => paragraph.groups.length)!;
+    const group = last.groups[last.groups.length - 1]!;
+    if (group.sentences.length > 1) group.sentences.pop();
+    else last.groups.pop();
+    longest.paragraphs = longest.paragraphs.filter((paragraph) => paragraph.groups.length || paragraph.lead);
+    report = renderReport(sections, options);
+  }
+  return { sections, report };
+}
+
+const groupCount = (section: ComposedSection) => section.paragraphs.reduce((sum, paragraph) => sum + paragraph.groups.reduce((n, group) => n + group.sentences.length, 0), 0);
+
+/** One record per cited chunk: its exact text and how well the sentences citing it are supported. */
+function evidenceRecords(sections: readonly ComposedSection[]): EvidenceRecord[] {
+  const records = new Map<string, EvidenceRecord & { supports: number[] }>();
+  for (const section of sections) {
+    for (const paragraph of section.paragraphs) {
+      for (const group of paragraph.groups) {
+        const chunk: EvidenceChunk = group.evidence;
+        const title = chunk.source.kind === 'corpus' ? chunk.source.title : (chunk.source.file ?? chunk.source.title);
+        const key = `${chunk.source.documentId}#${chunk.chunk}`;
+        const record = records.get(key) ?? { title, chunk: chunk.chunk, text: chunk.text, support: 0, supports: [] };
+        const marker = citationMarker(chunk, null);
+        const line = `${group.sentences.join('')}${marker}`;
+        const value = support(sentenceBefore(line, line.length - marker.length), chunk.text);
+        if (value !== null) record.supports.push(value);
+        records.set(key, record);
+      }
+    }
+  }
+  return [...records.values()].map(({ supports, ...record }) => ({ ...record, support: supports.length ? Math.round(Math.min(...supports) * 1000) / 1000 : 1 }));
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
