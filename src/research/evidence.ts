@@ -34,10 +34,14 @@ export interface RetrieveOptions {
   collections?: readonly string[];
   since?: string;
   limit?: number;
+  /** Only these documents (and attachments) may be cited: those on the task's subject. */
+  onSubject?: ReadonlySet<string>;
 }
 
 /** Hits below this share of the best hit's score are off-topic for the section. */
 const RELEVANCE_FLOOR = 0.35;
+/** Fewer documents than this naming a two-term subject whole: either term will do. */
+const MIN_SUBJECT_DOCUMENTS = 8;
 /** What the user attached outranks background reading at equal BM25. */
 const ATTACHMENT_BOOST = 1.3;
 /** MMR: relevance against redundancy with what is already chosen. */
@@ -55,12 +59,36 @@ export class EvidenceFinder {
     for (const hit of hits) {
       const source = await this.source(hit.documentId, hit.title, hit.canonicalUrl);
       if (!source) continue;
+      if (options.onSubject && source.kind === 'corpus' && !options.onSubject.has(hit.documentId)) continue;
       const boost = source.kind === 'corpus' ? 1 : ATTACHMENT_BOOST;
       scored.push({ chunkId: hit.chunkId, chunk: hit.ordinal + 1, page: hit.page, text: hit.text, relevance: hit.score * boost, source });
     }
     const best = Math.max(...scored.map((chunk) => chunk.relevance));
     const kept = scored.map((chunk) => ({ ...chunk, relevance: chunk.relevance / best })).filter((chunk) => chunk.relevance >= RELEVANCE_FLOOR);
     return diversify(kept, this.library.segmenter.tokenizeQuery.bind(this.library.segmenter));
+  }
+
+  /**
+   * Documents on the task's subject: those with a chunk naming the subject's own terms (both of a
+   * two-term subject, any one facet of a longer one). A background document that never speaks of the subject is not
+   * cited, however well it matches a section's generic words (方法, 特征, 分析).
+   */
+  async subject(terms: readonly string[], options: RetrieveOptions = {}): Promise<Set<string>> {
+    const { hits } = await this.library.search(terms.join(' '), { collections: options.collections, since: options.since, limit: 1000 });
+    // Two terms name one subject together (齐白石 + 花鸟画) when enough documents name both; three or
+    // more are facets, each a subject.
+    const naming = (needed: number) => {
+      const on = new Set<string>();
+      for (const hit of hits) {
+        if (on.has(hit.documentId)) continue;
+        const text = normalizeText(hit.text);
+        if (terms.filter((term) => text.includes(term)).length >= needed) on.add(hit.documentId);
+      }
+      return on;
+    };
+    const both = terms.length === 2 ? naming(2) : null;
+    const on = both && both.size >= MIN_SUBJECT_DOCUMENTS ? both : naming(1);
+    return on;
   }
 
   private source(documentId: string, title: string, url: string | null): Promise<Source | null> {

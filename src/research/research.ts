@@ -46,6 +46,8 @@ export interface ResearchResult {
   check: SelfCheck;
   /** Materials that could not be read, with the reason. */
   unreadable: { item: string; reason: string }[];
+  /** What the task's materials gave: attachments by name with their chunks, and the corpus size. */
+  materials: { item: string; chunks: number; cited: boolean }[];
   collection: string | null;
   /** Reading the task's materials into the library (parsing, OCR, indexing). */
   ingestSeconds: number;
@@ -73,13 +75,18 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const requirements = parseRequirements(task.query);
   const format = options.format ?? requirements.format;
   const unreadable: ResearchResult['unreadable'] = [];
+  const read: { item: string; id: string; chunks: number }[] = [];
   let collections = options.collections;
   let collection: string | null = null;
   if (task.files.length || task.corpora.length) {
     collection = `task-${task.id}`;
     collections = [collection];
     const report = await library.ingest(collectFiles([...task.files, ...task.corpora], { maxFileBytes: options.maxFileBytes }), { collections: [collection], threads: options.threads });
-    for (const item of report.items) if (item.status === 'failed') unreadable.push({ item: item.item, reason: item.reason });
+    for (const item of report.items) {
+      if (item.status === 'failed') unreadable.push({ item: item.item, reason: item.reason });
+      else if (item.status === 'empty') unreadable.push({ item: item.item, reason: item.reason });
+      else if ('id' in item) read.push({ item: item.item, id: item.id, chunks: item.chunks });
+    }
   }
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   const started = performance.now();
@@ -89,7 +96,8 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const core = new Set(tokens(normalizeText(requirements.title ?? task.query)).filter((term) => !GENERIC_TITLE_WORDS.has(term) && (term.length >= 2 || /[a-z0-9]/i.test(term))));
   const plan = planSections(requirements);
   const pools = new Map<PlannedSection, Candidate[]>();
-  const scope = { collections, since: options.since };
+  const onSubject = core.size ? await finder.subject([...core], { collections, since: options.since }) : undefined;
+  const scope = { collections, since: options.since, onSubject };
   for (const section of plan) {
     if (section.role === 'references' || section.role === 'title') continue;
     const framing = section.role !== 'body';
@@ -126,7 +134,13 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
 
   const evidence = evidenceRecords(sections);
   const check = selfCheck(report, { ...requirements, format }, evidence);
-  return { requirements, report, evidence, check, unreadable, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
+  const citedIds = new Set(sections.flatMap((section) => section.paragraphs.flatMap((paragraph) => paragraph.groups.map((group) => group.evidence.source.documentId))));
+  // Attachments one by one; a corpus as one line (its entries are many).
+  const materials: ResearchResult['materials'] = [];
+  const corpus = read.filter((entry) => entry.item.includes('#'));
+  for (const entry of read.filter((e) => !e.item.includes('#'))) materials.push({ item: entry.item.split(/[\\/]/).pop()!, chunks: entry.chunks, cited: citedIds.has(entry.id) });
+  if (corpus.length) materials.push({ item: `${corpus.length} background documents (${corpus[0]!.item.split('#')[0]!.split(/[\\/]/).pop()})`, chunks: corpus.reduce((sum, e) => sum + e.chunks, 0), cited: corpus.some((e) => citedIds.has(e.id)) });
+  return { requirements, report, evidence, check, unreadable, materials, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
 }
 
 function composeAll(

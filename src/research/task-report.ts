@@ -15,6 +15,7 @@ export interface TaskReportInput {
   ingestSeconds: number;
   seconds: number;
   unreadable: { item: string; reason: string }[];
+  materials?: { item: string; chunks: number; cited: boolean }[];
 }
 
 const mark = (ok: boolean | null) => (ok === null ? '—' : ok ? '✓' : '✗');
@@ -53,7 +54,11 @@ export function renderTaskReport(input: TaskReportInput): string {
     '| check | measured | required | result |',
     '|---|---|---|---|',
     ...rows,
-    ...(input.unreadable.length ? ['', 'Materials that could not be read:', '', ...input.unreadable.map((u) => `- ${u.item}: ${u.reason}`)] : []),
+    '',
+    '### Evidence available',
+    '',
+    ...(input.materials?.length ? input.materials.map((m) => `- ${m.item}: ${m.chunks} chunks, ${m.cited ? 'cited' : 'not cited'}`) : ['- no materials: the task has no attachments or corpus, so only the library was searched']),
+    ...input.unreadable.map((u) => `- ${u.item}: unreadable (${u.reason})`),
     '',
     '## Token Usage',
     '',
