@@ -93,7 +93,7 @@ export function chunkSentences(text: string): string[] {
 }
 
 /** Sentences scoring under this share of the section's best are not used. */
-const CANDIDATE_FLOOR = 0.35;
+const CANDIDATE_FLOOR = 0.25;
 
 export interface TermWeights {
   /** Terms of the section (name and detail): the main signal. */

@@ -39,7 +39,7 @@ export interface RetrieveOptions {
 }
 
 /** Hits below this share of the best hit's score are off-topic for the section. */
-const RELEVANCE_FLOOR = 0.35;
+const RELEVANCE_FLOOR = 0.25;
 /** Fewer documents than this naming a two-term subject whole: either term will do. */
 const MIN_SUBJECT_DOCUMENTS = 8;
 /** What the user attached outranks background reading at equal BM25. */
@@ -73,22 +73,25 @@ export class EvidenceFinder {
    * two-term subject, any one facet of a longer one). A background document that never speaks of the subject is not
    * cited, however well it matches a section's generic words (方法, 特征, 分析).
    */
-  async subject(terms: readonly string[], options: RetrieveOptions = {}): Promise<Set<string>> {
-    const { hits } = await this.library.search(terms.join(' '), { collections: options.collections, since: options.since, limit: 1000 });
+  async subject(subjectTerms: readonly string[], totalDocuments: number, options: RetrieveOptions = {}): Promise<Set<string>> {
+    const { hits } = await this.library.search(subjectTerms.join(' '), { collections: options.collections, since: options.since, limit: 1000 });
+    const texts = hits.map((hit) => ({ documentId: hit.documentId, text: normalizeText(hit.text) }));
+    // A term most documents of the collection name ("市场" in a finance corpus, a year) does not
+    // tell the subject apart: it is left out while a more specific term remains.
+    const documentsNaming = (term: string) => new Set(texts.filter((t) => t.text.includes(term)).map((t) => t.documentId)).size;
+    const specific = subjectTerms.filter((term) => !/^\d+$/.test(term) && documentsNaming(term) <= totalDocuments * 0.5);
+    const terms = specific.length ? specific : subjectTerms;
     // Two terms name one subject together (齐白石 + 花鸟画) when enough documents name both; three or
     // more are facets, each a subject.
     const naming = (needed: number) => {
       const on = new Set<string>();
-      for (const hit of hits) {
-        if (on.has(hit.documentId)) continue;
-        const text = normalizeText(hit.text);
-        if (terms.filter((term) => text.includes(term)).length >= needed) on.add(hit.documentId);
+      for (const { documentId, text } of texts) {
+        if (!on.has(documentId) && terms.filter((term) => text.includes(term)).length >= needed) on.add(documentId);
       }
       return on;
     };
     const both = terms.length === 2 ? naming(2) : null;
-    const on = both && both.size >= MIN_SUBJECT_DOCUMENTS ? both : naming(1);
-    return on;
+    return both && both.size >= MIN_SUBJECT_DOCUMENTS ? both : naming(1);
   }
 
   private source(documentId: string, title: string, url: string | null): Promise<Source | null> {

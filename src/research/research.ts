@@ -96,7 +96,8 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const core = new Set(tokens(normalizeText(requirements.title ?? task.query)).filter((term) => !GENERIC_TITLE_WORDS.has(term) && (term.length >= 2 || /[a-z0-9]/i.test(term))));
   const plan = planSections(requirements);
   const pools = new Map<PlannedSection, Candidate[]>();
-  const onSubject = core.size ? await finder.subject([...core], { collections, since: options.since }) : undefined;
+  const totalDocuments = collection ? read.length : (await library.stats()).documents;
+  const onSubject = core.size ? await finder.subject([...core], totalDocuments, { collections, since: options.since }) : undefined;
   const scope = { collections, since: options.since, onSubject };
   for (const section of plan) {
     if (section.role === 'references' || section.role === 'title') continue;
