@@ -70,7 +70,8 @@ export function planSections(requirements: Requirements): PlannedSection[] {
   return planned;
 }
 
-const SENTENCE = /[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*|$)/g;
+// A semicolon joins clauses of one sentence: quoting up to it would cut the sentence in half.
+const SENTENCE = /[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$)/g;
 const BOILERPLATE = /https?:\/\/|www\.|点击|扫码|关注(?:我们|公众号)|转载|责任编辑|编辑[:：]|来源[:：]|版权|免责声明|阅读原文|上一篇|下一篇|©|copyright/i;
 
 /** A chunk's sentences that can stand alone in a report. */
@@ -83,11 +84,11 @@ export function chunkSentences(text: string): string[] {
     if (units < 12 || units > 220) continue;
     if (BOILERPLATE.test(sentence)) continue;
     // A heading or a caption, not a sentence: no closing punctuation and short.
-    if (!/[。！？!?；;.”’」』）)]$/.test(sentence) && units < 40) continue;
+    if (!/[。！？!?.”’」』）)]$/.test(sentence) && units < 40) continue;
     if (/^[-*•#|>]|^\d+[.、)]\s/.test(sentence)) continue;
     // A sentence cut inside a quotation ("…以及“机遇？") is a fragment.
     if ((sentence.match(/“/g)?.length ?? 0) !== (sentence.match(/”/g)?.length ?? 0) || /[\[\]【】]/.test(sentence)) continue;
-    out.push(sentence.replace(/[；;]$/, '。'));
+    out.push(sentence);
   }
   return out;
 }
