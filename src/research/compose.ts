@@ -31,10 +31,37 @@ export interface Paragraph {
   groups: Group[];
 }
 
+export interface TableBlock {
+  /** Markdown pipe table, header first, as the attachment holds it. */
+  markdown: string;
+  /** The attachment chunk the table is in, for its caption's citation. */
+  evidence: EvidenceChunk;
+}
+
 export interface ComposedSection {
   name: string;
   role: SectionRole;
   paragraphs: Paragraph[];
+  /** Tables from the attachments, for a section that asks for one (汇总表, 一览表, table). */
+  tables?: TableBlock[];
+}
+
+/** A section whose name asks for a table. */
+export const wantsTable = (section: PlannedSection) => section.role === 'body' && /表|table/i.test(section.name);
+
+/** Pipe tables in a markdown body (header, separator, rows), at most `maxRows` rows each. */
+export function markdownTables(body: string, maxRows = 30): string[] {
+  const tables: string[] = [];
+  let current: string[] = [];
+  for (const line of [...body.split('\n'), '']) {
+    if (line.trim().startsWith('|')) {
+      current.push(line.trim());
+      continue;
+    }
+    if (current.length >= 3 && /^\|\s*:?-{3,}/.test(current[1]!)) tables.push(current.slice(0, maxRows + 2).join('\n'));
+    current = [];
+  }
+  return tables;
 }
 
 export interface Candidate {
@@ -189,6 +216,11 @@ export function paragraphs(groups: readonly Group[], target = 220): Paragraph[] 
 export function citedSources(sections: readonly ComposedSection[]): { source: Source; chunks: number[] }[] {
   const sources = new Map<string, { source: Source; chunks: number[] }>();
   for (const section of sections) {
+    for (const table of section.tables ?? []) {
+      const entry = sources.get(table.evidence.source.documentId) ?? { source: table.evidence.source, chunks: [] };
+      if (!entry.chunks.includes(table.evidence.chunk)) entry.chunks.push(table.evidence.chunk);
+      sources.set(table.evidence.source.documentId, entry);
+    }
     for (const paragraph of section.paragraphs) {
       for (const group of paragraph.groups) {
         const entry = sources.get(group.evidence.source.documentId) ?? { source: group.evidence.source, chunks: [] };

@@ -94,6 +94,20 @@ export class EvidenceFinder {
     return both && both.size >= MIN_SUBJECT_DOCUMENTS ? both : naming(1);
   }
 
+  /** The tables an attachment holds (a screenshot's grid, a Word table), each with the chunk it is in. */
+  async tables(documentId: string, extract: (body: string) => string[]): Promise<{ markdown: string; evidence: EvidenceChunk }[]> {
+    const doc = await this.library.getDocument(documentId);
+    if (!doc) return [];
+    const source = await this.source(documentId, doc.title, doc.canonicalUrl);
+    if (!source || source.kind === 'corpus') return [];
+    const chunks = await this.library.getChunks(documentId);
+    return extract(doc.body).map((markdown) => {
+      const at = doc.body.indexOf(markdown.split('\n')[0]!);
+      const chunk = chunks.find((c) => c.start <= at && at < c.end) ?? chunks[0]!;
+      return { markdown, evidence: { chunkId: chunk.id, chunk: chunk.ordinal + 1, page: chunk.page, text: chunk.text, relevance: 1, source } };
+    });
+  }
+
   private source(documentId: string, title: string, url: string | null): Promise<Source | null> {
     let document = this.documents.get(documentId);
     if (!document) {

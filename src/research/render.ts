@@ -53,7 +53,7 @@ function referenceLine(source: Source, chunks: number[], language: 'zh' | 'en'):
 export function renderReport(sections: readonly ComposedSection[], options: RenderOptions): string {
   const sources = citedSources(sections);
   const numbers = options.cite === 'numeric' ? new Map(sources.map((entry, index) => [entry.source.documentId, index + 1])) : null;
-  const blocks: { kind: 'title' | 'heading' | 'paragraph' | 'reference'; text: string }[] = [];
+  const blocks: { kind: 'title' | 'heading' | 'paragraph' | 'reference' | 'table'; text: string }[] = [];
   if (options.title) blocks.push({ kind: 'title', text: `《${options.title}》` });
   for (const section of sections) {
     if (section.role === 'title') continue;
@@ -65,6 +65,16 @@ export function renderReport(sections: readonly ComposedSection[], options: Rend
     for (const paragraph of section.paragraphs) {
       const text = [paragraph.lead ?? '', ...paragraph.groups.map((group) => `${group.sentences.join('')}${citationMarker(group.evidence, numbers)}`)].join('');
       if (text) blocks.push({ kind: 'paragraph', text });
+    }
+    for (const [index, table] of (section.tables ?? []).entries()) {
+      // The caption names the columns (words the source holds) and cites where the table is.
+      const header = table.markdown.split('\n')[0]!.split('|').map((cell) => cell.trim()).filter(Boolean);
+      const caption = options.language === 'en' ? `Table ${index + 1}: ${header.join(', ')}` : `表${index + 1}：${header.join('、')}`;
+      blocks.push({ kind: 'paragraph', text: `${caption}${citationMarker(table.evidence, numbers)}` });
+      // Every row carries the citation too: a row is a line of the report like any other.
+      const marker = citationMarker(table.evidence, numbers);
+      const rows = table.markdown.split('\n').map((row, i) => (i < 2 ? row : row.replace(/\s*\|\s*$/, `${marker} |`)));
+      blocks.push({ kind: 'table', text: rows.join('\n') });
     }
   }
   return options.format === 'html' ? toHtml(blocks, options) : toMarkdown(blocks, numbers !== null);
@@ -83,9 +93,16 @@ function toMarkdown(blocks: { kind: string; text: string }[], numbered: boolean)
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+function tableHtml(markdown: string): string {
+  const rows = markdown.split('\n').filter((line, i) => i !== 1).map((line) => line.replace(/^\|/, '').replace(/\|$/, '').split('|').map((cell) => escapeHtml(cell.trim())));
+  const [head = [], ...body] = rows;
+  return `<table>\n<tr>${head.map((cell) => `<th>${cell}</th>`).join('')}</tr>\n${body.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n')}\n</table>`;
+}
+
 function toHtml(blocks: { kind: string; text: string }[], options: RenderOptions): string {
   const body = blocks
     .map((block) => {
+      if (block.kind === 'table') return tableHtml(block.text);
       if (block.kind === 'title') return `<h1>${escapeHtml(block.text)}</h1>`;
       if (block.kind === 'heading') return `<h2>${escapeHtml(block.text)}</h2>`;
       return `<p>${escapeHtml(block.text)}</p>`;

@@ -77,6 +77,18 @@ describe('offline research on the bundled example task', () => {
     expect(numeric.report).not.toContain('long_context:');
   });
 
+  it('puts an attachment\'s table into the section that asks for one, each row cited', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'query.json'), JSON.stringify({ task: 'table', query: '请撰写《开源大模型长上下文与开放策略简报》，包含以下部分：（1）引言；（2）模型参数汇总表；（3）总结。字数在300至600之间。' }));
+    writeFileSync(join(dir, 'models.md'), '# 模型参数\n\n下表列出三款开放权重模型。\n\n| 模型 | 上下文窗口 | 许可 |\n| --- | --- | --- |\n| GLM-4.6 | 200K | 开放许可 |\n| Qwen3 | 128K | Apache 2.0 |\n| Kimi K2 | 128K | 修改版 MIT |\n');
+    writeFileSync(join(dir, 'long_context.json'), readFileSync(join(EXAMPLE, 'long_context.json')));
+    const result = await research({ library, task: loadTask(dir), maxFileBytes: 1e8, threads: 1 });
+    expect(result.report).toContain('## 模型参数汇总表');
+    expect(result.report).toContain('表1：模型、上下文窗口、许可[文档: models.md]');
+    expect(result.report).toContain('| Qwen3 | 128K | Apache 2.0[文档: models.md] |');
+    expect(result.check.citations.citedParagraphs).toBe(result.check.citations.paragraphs);
+  });
+
   it('reports a miss instead of padding when the evidence cannot fill the range', async () => {
     const task = loadTask(EXAMPLE, { query: '请撰写《开源大模型长上下文与开放策略简报》，包含以下部分：（1）引言；（2）长上下文能力进展；（3）总结。字数在5000至6000之间。' });
     const result = await research({ library, task, maxFileBytes: 1e8, threads: 1 });

@@ -14,10 +14,12 @@ import {
   type Group,
   type PlannedSection,
   fillSection,
+  markdownTables,
   paragraphs,
   planSections,
   rankCandidates,
   termWeights,
+  wantsTable,
 } from './compose.js';
 import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
 import { measureLength } from './length.js';
@@ -109,6 +111,9 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     pools.set(section, rankCandidates(evidence, { section: sectionTerms, context: contextTerms, core }, tokens));
   }
 
+  // Sections that ask for a table get the attachments' tables.
+  const tables = plan.some(wantsTable) ? (await Promise.all(read.filter((entry) => !entry.item.includes('#')).map((entry) => finder.tables(entry.id, markdownTables)))).flat() : [];
+
   const target = requirements.length
     ? requirements.length.max === null
       ? Math.round(requirements.length.min * 1.15)
@@ -122,6 +127,8 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   let previous = -1;
   for (let attempt = 0; attempt < 8; attempt++) {
     sections = composeAll(plan, pools, (section) => (target * scale * ROLE_WEIGHT[section.role]) / weightSum, requirements, task);
+    const tableSection = sections.find((section, i) => wantsTable(plan[i]!));
+    if (tableSection && tables.length) tableSection.tables = tables;
     report = renderReport(sections, renderOptions);
     const length = measureLength(report);
     const { min, max } = requirements.length ?? { min: target * 0.9, max: target * 1.1 };
@@ -233,6 +240,11 @@ const groupCount = (section: ComposedSection) => section.paragraphs.reduce((sum,
 function evidenceRecords(sections: readonly ComposedSection[]): EvidenceRecord[] {
   const records = new Map<string, EvidenceRecord & { supports: number[] }>();
   for (const section of sections) {
+    for (const table of section.tables ?? []) {
+      const { evidence } = table;
+      const key = `${evidence.source.documentId}#${evidence.chunk}`;
+      if (!records.has(key)) records.set(key, { title: evidence.source.file ?? evidence.source.title, chunk: evidence.chunk, text: evidence.text, support: 1, supports: [] });
+    }
     for (const paragraph of section.paragraphs) {
       for (const group of paragraph.groups) {
         const chunk: EvidenceChunk = group.evidence;
