@@ -168,21 +168,34 @@ export function termWeights(terms: readonly string[]): Map<string, number> {
 /** A section quotes at most this many sentences of one document, so it draws on several sources. */
 const PER_DOCUMENT = 3;
 
-/** Picks sentences until the budget (units) is met, skipping any already used in the report. */
-export function fillSection(candidates: readonly Candidate[], budget: number, used: Set<string>): { groups: Group[]; units: number } {
+/**
+ * Picks sentences until the budget (units) is met, skipping any already used in the report. A first
+ * pass takes one sentence from each document the report has not cited yet, so the report draws on as
+ * many relevant sources as its length allows; a second pass fills from the best sentences of any.
+ */
+export function fillSection(candidates: readonly Candidate[], budget: number, used: Set<string>, citedDocuments: Set<string> = new Set()): { groups: Group[]; units: number } {
   const picked: Candidate[] = [];
   const perDocument = new Map<string, number>();
   let units = 0;
-  for (const candidate of candidates) {
-    if (units >= budget) break;
-    const key = sentenceKey(candidate.text);
+  const take = (candidate: Candidate) => {
     const document = candidate.evidence.source.documentId;
-    if (used.has(key) || (perDocument.get(document) ?? 0) >= PER_DOCUMENT) continue;
-    used.add(key);
+    used.add(sentenceKey(candidate.text));
     perDocument.set(document, (perDocument.get(document) ?? 0) + 1);
     picked.push(candidate);
     units += countUnits(candidate.text);
+  };
+  for (const candidate of candidates) {
+    if (units >= budget) break;
+    const document = candidate.evidence.source.documentId;
+    if (citedDocuments.has(document) || perDocument.has(document) || used.has(sentenceKey(candidate.text))) continue;
+    take(candidate);
   }
+  for (const candidate of candidates) {
+    if (units >= budget) break;
+    if (used.has(sentenceKey(candidate.text)) || (perDocument.get(candidate.evidence.source.documentId) ?? 0) >= PER_DOCUMENT) continue;
+    take(candidate);
+  }
+  for (const document of perDocument.keys()) citedDocuments.add(document);
   // One group per chunk, its sentences in reading order; groups in order of their best sentence.
   const groups = new Map<number, Candidate[]>();
   for (const candidate of picked) groups.set(candidate.evidence.chunkId, [...(groups.get(candidate.evidence.chunkId) ?? []), candidate]);

@@ -7,6 +7,7 @@ import { Library } from '../library/library.js';
 import { createMemoryLogger } from '../logger.js';
 import { benchDir, tempDir } from '../../test/helpers.js';
 import { chunkSentences, sentenceKey } from './compose.js';
+import { EvidenceFinder } from './evidence.js';
 import { findCitationMarkers, measureLength, reportLines } from './length.js';
 import { research } from './research.js';
 import { loadTask } from './task.js';
@@ -99,6 +100,34 @@ describe('offline research on the bundled example task', () => {
     expect(taskReport).toContain(`| length | ${result.check.length.count} | 5000–6000 | ✗ MISS: insufficient evidence above the relevance floor |`);
     expect(taskReport).toMatch(/## Token Usage\n\nOffline run: no model was called/);
   });
+});
+
+describe('cross-lingual evidence', () => {
+  it('a Chinese task finds and cites an English source through its translated terms', async () => {
+    const library = await openLibrary();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'query.json'), JSON.stringify({ task: 'rlhf', query: '请撰写《奖励模型与人类反馈强化学习简报》，包含以下部分：（1）引言；（2）奖励模型；（3）总结。字数在100至400之间。' }));
+    const corpus = [
+      {
+        title: 'Training reward models from human preferences',
+        url: 'https://example.org/rlhf',
+        content:
+          'A reward model is trained on human preference comparisons between two answers. Reinforcement learning from human feedback then optimises the policy against this reward model. The reward model can be exploited when the policy drifts too far from its training data, so a KL penalty keeps it close.',
+      },
+      { title: '城市公园的春季花展', url: 'https://example.org/park', content: '城市公园的春季花展将于三月开幕，展出郁金香和樱花。花展期间公园延长开放时间，并增设夜间灯光。' },
+    ];
+    writeFileSync(join(dir, 'long_context.json'), JSON.stringify(corpus));
+    const result = await research({ library, task: loadTask(dir), maxFileBytes: 1e8, threads: 1 });
+    const finder = new EvidenceFinder(library);
+    const collections = [result.collection!];
+    const plain = await finder.find('奖励 模型 强化 学习', { collections, crossLingual: false });
+    const expanded = await finder.find('奖励 模型 强化 学习', { collections });
+    await library.close();
+    expect(plain.map((chunk) => chunk.source.title)).not.toContain('Training reward models from human preferences');
+    expect(expanded[0]?.source.title).toBe('Training reward models from human preferences');
+    expect(result.report).toContain('[long_context: "Training reward models from human preferences", chunk 1]');
+    expect(result.report).not.toContain('城市公园');
+  }, 60_000);
 });
 
 describe('the self-check equals the dr3 scorer', () => {

@@ -22,6 +22,7 @@ import {
   wantsTable,
 } from './compose.js';
 import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
+import { expandQuery } from './expand.js';
 import { measureLength } from './length.js';
 import { citationMarker, type CitationStyle, renderReport } from './render.js';
 import { type Requirements, parseRequirements } from './requirements.js';
@@ -59,7 +60,7 @@ export interface ResearchResult {
 
 /** Words of the task's framing, not of its subject: they would pull every chunk that says 报告. */
 const INSTRUCTION_WORDS = new Set(
-  '假设 你是 一名 一位 正在 为 撰写 一份 一篇 请 请你 根据 基于 我 提供 提供的 材料 报告 需要 需 要求 确保 所有 信息 真实 准确 可验证 可验性 注明 来源 引用 标注 采用 使用 正式 书面语 结构 清晰 包含 包括 以下 部分 章节 全文 字数 控制 之间 语言 格式 返回 html 整合 公开 可查 权威 资料 形成 最终 文档 相关 进行 并 其 中 的 和 与 及 等'.split(' '),
+  '假设 你是 一名 一位 正在 为 撰写 一份 一篇 请 请你 根据 基于 我 提供 提供的 材料 报告 需要 需 要求 确保 所有 信息 真实 准确 可验证 可验性 注明 来源 引用 标注 采用 使用 正式 书面语 结构 清晰 包含 包括 以下 部分 章节 全文 字数 控制 之间 语言 格式 返回 html 整合 公开 可查 权威 资料 形成 最终 文档 论文 视频 文章 图片 附件 讲解 相关 进行 并 其 中 的 和 与 及 等'.split(' '),
 );
 
 /** Title words that name the kind of document, not its subject. */
@@ -70,6 +71,10 @@ const GENERIC_TITLE_WORDS = new Set(
 /** Section weights of the length budget: framing sections are shorter than findings. */
 const ROLE_WEIGHT: Record<PlannedSection['role'], number> = { title: 0, intro: 0.6, method: 0.5, body: 1, summary: 0.6, references: 0 };
 const DEFAULT_TARGET = { zh: 1500, en: 900 };
+/** Target length units per cited document: how many sources a report of a given length draws on. */
+const UNITS_PER_DOCUMENT = 80;
+/** A translated term counts for a little less than the term as the task wrote it. */
+const TRANSLATION_WEIGHT = 0.8;
 
 export async function research(options: ResearchOptions): Promise<ResearchResult> {
   const { library, task } = options;
@@ -94,19 +99,47 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const started = performance.now();
   const finder = new EvidenceFinder(library);
   const tokens = (text: string) => library.segmenter.tokenizeQuery(text).filter((token) => !STOPWORDS.has(token) && !INSTRUCTION_WORDS.has(token));
-  const contextTerms = termWeights(unique([...tokens(requirements.title ?? ''), ...tokens(normalizeText(task.query))]));
-  const core = new Set(tokens(normalizeText(requirements.title ?? task.query)).filter((term) => !GENERIC_TITLE_WORDS.has(term) && (term.length >= 2 || /[a-z0-9]/i.test(term))));
+  // Terms reach sentences in the other language through their translations (奖励 → reward).
+  const translations = new Map<string, string[]>();
+  const translate = (term: string) => {
+    let found = translations.get(term);
+    if (!found) translations.set(term, (found = expandQuery(term).added.map((added) => normalizeText(added).toLowerCase())));
+    return found;
+  };
+  const bilingual = (weights: Map<string, number>) => {
+    const out = new Map(weights);
+    for (const [term, weight] of weights) {
+      for (const token of translate(term).flatMap(tokens)) if (!out.has(token)) out.set(token, weight * TRANSLATION_WEIGHT);
+    }
+    return out;
+  };
+  const contextTerms = bilingual(termWeights(unique([...tokens(requirements.title ?? ''), ...tokens(normalizeText(task.query))])));
+  const subjectTerms = subjectTermsOf(normalizeText(requirements.title ?? task.query), tokens);
+  const core = new Set([...subjectTerms, ...subjectTerms.flatMap(translate).flatMap(tokens).filter((token) => token.length >= (/\p{Script=Han}/u.test(token) ? 2 : 3) && !GENERIC_TITLE_WORDS.has(token))]);
   const plan = planSections(requirements);
   const pools = new Map<PlannedSection, Candidate[]>();
   const totalDocuments = collection ? read.length : (await library.stats()).documents;
-  const onSubject = core.size ? await finder.subject([...core], totalDocuments, { collections, since: options.since }) : undefined;
+  const target = requirements.length
+    ? requirements.length.max === null
+      ? Math.round(requirements.length.min * 1.15)
+      : Math.round((requirements.length.min + requirements.length.max) / 2)
+    : DEFAULT_TARGET[requirements.language];
+  const ranked = await finder.rankDocuments({ subject: unique(subjectTerms), query: [...contextTerms.keys()].filter((term) => !/^[a-z]/.test(term) || term.length > 2) }, { collections, since: options.since });
+  // About one cited document per 80 units of the target length.
+  const citableCount = Math.max(8, Math.min(40, Math.round(target / UNITS_PER_DOCUMENT)));
+  const subjectFilter = subjectTerms.length ? await finder.subject(unique(subjectTerms), totalDocuments, { collections, since: options.since, translations: translate, enough: citableCount }) : undefined;
+  // Citable: the documents about the subject, topped up from the task ranking when they are too few
+  // for the length (a title names the subject narrowly: 金融市场 for a report on stock trends).
+  const onSubject = subjectFilter
+    ? new Set([...subjectFilter, ...ranked.filter((id) => !subjectFilter.has(id)).slice(0, Math.max(0, citableCount - subjectFilter.size))])
+    : undefined;
   const scope = { collections, since: options.since, onSubject };
   for (const section of plan) {
     if (section.role === 'references' || section.role === 'title') continue;
     const framing = section.role !== 'body';
     // Framing sections draw on the task as a whole; findings on their own subject.
     const subject = framing ? `${requirements.title ?? ''} ${task.query}` : `${section.name} ${section.detail ?? ''} ${requirements.title ?? ''}`;
-    const sectionTerms = termWeights(tokens(normalizeText(framing ? (requirements.title ?? task.query) : `${section.name} ${section.detail ?? ''}`)));
+    const sectionTerms = bilingual(termWeights(tokens(normalizeText(framing ? (requirements.title ?? task.query) : `${section.name} ${section.detail ?? ''}`))));
     const evidence = await finder.find(tokens(normalizeText(subject)).join(' '), scope);
     pools.set(section, rankCandidates(evidence, { section: sectionTerms, context: contextTerms, core }, tokens));
   }
@@ -114,11 +147,6 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   // Sections that ask for a table get the attachments' tables.
   const tables = plan.some(wantsTable) ? (await Promise.all(read.filter((entry) => !entry.item.includes('#')).map((entry) => finder.tables(entry.id, markdownTables)))).flat() : [];
 
-  const target = requirements.length
-    ? requirements.length.max === null
-      ? Math.round(requirements.length.min * 1.15)
-      : Math.round((requirements.length.min + requirements.length.max) / 2)
-    : DEFAULT_TARGET[requirements.language];
   const weightSum = plan.reduce((sum, section) => sum + ROLE_WEIGHT[section.role], 0);
   const renderOptions = { title: requirements.title, format, cite: options.cite ?? 'source', language: requirements.language } as const;
   let scale = 1;
@@ -159,6 +187,7 @@ function composeAll(
   task: ResearchTask,
 ): ComposedSection[] {
   const used = new Set<string>();
+  const cited = new Set<string>();
   const out: ComposedSection[] = [];
   // Concluding sentences are set aside for the summary first; then the findings; then the framing
   // sections take what is left, so scarce evidence never leaves a section empty while others overflow.
@@ -174,12 +203,12 @@ function composeAll(
     const own = pools.get(section) ?? [];
     let groups: Group[];
     if (section.role === 'body') {
-      groups = fillSection(own, budget(section), used).groups;
+      groups = fillSection(own, budget(section), used, cited).groups;
     } else if (section.role === 'summary') {
       const concluding = [...own, ...everything].filter((candidate) => CONCLUSION_CUE.test(candidate.text));
-      groups = fillSection(concluding.length ? concluding : [...own, ...everything], budget(section), used).groups;
+      groups = fillSection(concluding.length ? concluding : [...own, ...everything], budget(section), used, cited).groups;
     } else {
-      groups = fillSection([...own, ...everything], budget(section), used).groups;
+      groups = fillSection([...own, ...everything], budget(section), used, cited).groups;
     }
     const lead = framingLead(section, requirements, task, groups);
     const body = paragraphs(groups);
@@ -260,6 +289,19 @@ function evidenceRecords(sections: readonly ComposedSection[]): EvidenceRecord[]
     }
   }
   return [...records.values()].map(({ supports, ...record }) => ({ ...record, support: supports.length ? Math.round(Math.min(...supports) * 1000) / 1000 : 1 }));
+}
+
+/**
+ * The subject's own terms in a title: its words minus those naming the kind of document, with an
+ * English phrase kept whole (Deep Research is one subject, not "deep" and "research").
+ */
+function subjectTermsOf(title: string, tokens: (text: string) => string[]): string[] {
+  const phrases = [...title.toLowerCase().matchAll(/[a-z][a-z0-9.+-]*(?:[ \t]+[a-z][a-z0-9.+-]*)+/g)].map((match) => match[0].replace(/\s+/g, ' '));
+  const inPhrase = new Set(phrases.flatMap((phrase) => phrase.split(' ')));
+  // 分析报告 is 分析 + 报告: as generic as its parts.
+  const generic = (term: string) => GENERIC_TITLE_WORDS.has(term) || [...term].some((_, i) => i > 0 && GENERIC_TITLE_WORDS.has(term.slice(0, i)) && GENERIC_TITLE_WORDS.has(term.slice(i)));
+  const words = tokens(title).filter((term) => !inPhrase.has(term.toLowerCase()) && !generic(term) && (term.length >= 2 || /[a-z0-9]/i.test(term)));
+  return unique([...phrases, ...words]);
 }
 
 function unique(items: string[]): string[] {
