@@ -73,6 +73,8 @@ const ROLE_WEIGHT: Record<PlannedSection['role'], number> = { title: 0, intro: 0
 const DEFAULT_TARGET = { zh: 1500, en: 900 };
 /** Target length units per cited document: how many sources a report of a given length draws on. */
 const UNITS_PER_DOCUMENT = 80;
+/** Top-ups come from this best share of the ranked documents only: lower down, most are off-topic. */
+const TOP_UP_SHARE = 0.4;
 /** A translated term counts for a little less than the term as the task wrote it. */
 const TRANSLATION_WEIGHT = 0.8;
 
@@ -128,11 +130,10 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   // About one cited document per 80 units of the target length.
   const citableCount = Math.max(8, Math.min(40, Math.round(target / UNITS_PER_DOCUMENT)));
   const subjectFilter = subjectTerms.length ? await finder.subject(unique(subjectTerms), totalDocuments, { collections, since: options.since, translations: translate, enough: citableCount }) : undefined;
-  // Citable: the documents about the subject, topped up from the task ranking when they are too few
-  // for the length (a title names the subject narrowly: 金融市场 for a report on stock trends).
-  const onSubject = subjectFilter
-    ? new Set([...subjectFilter, ...ranked.filter((id) => !subjectFilter.has(id)).slice(0, Math.max(0, citableCount - subjectFilter.size))])
-    : undefined;
+  // Citable: the documents about the subject, topped up from the best of the task ranking when they
+  // are too few for the length (a title names the subject narrowly: 金融市场 for a report on stock trends).
+  const topUp = ranked.slice(0, Math.ceil(ranked.length * TOP_UP_SHARE)).filter((id) => !subjectFilter?.has(id));
+  const onSubject = subjectFilter ? new Set([...subjectFilter, ...topUp.slice(0, Math.max(0, citableCount - subjectFilter.size))]) : undefined;
   const scope = { collections, since: options.since, onSubject };
   for (const section of plan) {
     if (section.role === 'references' || section.role === 'title') continue;
