@@ -82,6 +82,7 @@ async function runOne(task: string, size: CorpusSize | null, outRoot: string): P
   const reportFile = join(out, result.check.format.html ? 'report.html' : 'report.md');
   writeFileSync(reportFile, result.report);
   writeFileSync(join(out, 'evidence.json'), JSON.stringify(result.evidence, null, 2));
+  for (const figure of result.figures) writeFileSync(join(out, figure.file), figure.svg);
   writeFileSync(join(out, 'task-report.md'), renderTaskReport({ id: task, query: researchTask.query, report: result.report, check: result.check, generatedAt: new Date(), ingestSeconds: result.ingestSeconds, seconds: result.seconds, unreadable: result.unreadable, materials: result.materials }));
   const scored = score(taskDir, reportFile, size, join(out, 'evidence.json'));
   const { check } = result;

@@ -35,8 +35,11 @@ export interface RenderedChart {
 /** CJK first, so Chinese titles and labels render in SVG viewers and in the PNG. */
 const FONT = 'Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif';
 
-/** The default charts of a sheet: for a wide time series the daily trend and the ten largest entities, else the first numeric column over time. */
-export function chartsForSheet(sheet: Sheet, file: string, sheetNumber: number): ChartSpec[] {
+/**
+ * The default charts of a sheet: for a wide time series the daily trend and the ten largest entities,
+ * else a numeric column over time (the first matching `prefer`, else the first).
+ */
+export function chartsForSheet(sheet: Sheet, file: string, sheetNumber: number, options: { prefer?: RegExp } = {}): ChartSpec[] {
   const source = `${file}，工作表 ${sheetNumber}（${sheet.name}）`;
   const wide = asWideSeries(sheet);
   if (wide) {
@@ -67,7 +70,8 @@ export function chartsForSheet(sheet: Sheet, file: string, sheetNumber: number):
     ];
   }
   const dateColumn = sheet.columns.find((column) => column.type() === 'date');
-  const valueColumn = sheet.columns.find((column) => column.type() === 'number');
+  const numeric = sheet.columns.filter((column) => column.type() === 'number');
+  const valueColumn = (options.prefer && numeric.find((column) => options.prefer!.test(column.name))) || numeric[0];
   if (!dateColumn || !valueColumn) return [];
   const series = seriesOf(sheet, dateColumn, valueColumn);
   return [

@@ -44,6 +44,20 @@ export interface ComposedSection {
   paragraphs: Paragraph[];
   /** Tables from the attachments, for a section that asks for one (汇总表, 一览表, table). */
   tables?: TableBlock[];
+  /** Charts of a data attachment: an image file in the output folder and its cited caption. */
+  figures?: FigureBlock[];
+}
+
+export interface FigureBlock {
+  file: string;
+  caption: string;
+  evidence: EvidenceChunk;
+}
+
+/** The body section a data attachment's figures belong in: the first about trends, data or history, else the first finding. */
+export function dataSectionIndex(plan: readonly PlannedSection[]): number {
+  const named = plan.findIndex((section) => section.role === 'body' && /趋势|数据|统计|走势|历史|规律|现状|行情|表现|data|trend|statistic|histor/i.test(section.name));
+  return named >= 0 ? named : plan.findIndex((section) => section.role === 'body');
 }
 
 /** A section whose name asks for a table. */
@@ -99,7 +113,8 @@ export function planSections(requirements: Requirements): PlannedSection[] {
 
 // A semicolon joins clauses of one sentence: quoting up to it would cut the sentence in half.
 const SENTENCE = /[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*|$)/g;
-const BOILERPLATE = /https?:\/\/|www\.|点击|扫码|关注(?:我们|公众号)|转载|责任编辑|编辑[:：]|来源[:：]|版权|免责声明|阅读原文|上一篇|下一篇|©|copyright/i;
+const BOILERPLATE =
+  /https?:\/\/|www\.|点击|扫码|关注(?:我们|公众号)|转载|责任编辑|编辑[:：]|来源[:：]|版权|免责声明|阅读原文|上一篇|下一篇|©|copyright|分享到这里|到这里就结束|欢迎(?:补充|留言|评论|关注|转发)|大家好|小编|评论区|点赞|收藏(?:本文|这篇)/i;
 
 /** A chunk's sentences that can stand alone in a report. */
 export function chunkSentences(text: string): string[] {
@@ -229,10 +244,10 @@ export function paragraphs(groups: readonly Group[], target = 220): Paragraph[] 
 export function citedSources(sections: readonly ComposedSection[]): { source: Source; chunks: number[] }[] {
   const sources = new Map<string, { source: Source; chunks: number[] }>();
   for (const section of sections) {
-    for (const table of section.tables ?? []) {
-      const entry = sources.get(table.evidence.source.documentId) ?? { source: table.evidence.source, chunks: [] };
-      if (!entry.chunks.includes(table.evidence.chunk)) entry.chunks.push(table.evidence.chunk);
-      sources.set(table.evidence.source.documentId, entry);
+    for (const block of [...(section.tables ?? []), ...(section.figures ?? [])]) {
+      const entry = sources.get(block.evidence.source.documentId) ?? { source: block.evidence.source, chunks: [] };
+      if (!entry.chunks.includes(block.evidence.chunk)) entry.chunks.push(block.evidence.chunk);
+      sources.set(block.evidence.source.documentId, entry);
     }
     for (const paragraph of section.paragraphs) {
       for (const group of paragraph.groups) {

@@ -63,7 +63,7 @@ export class EvidenceFinder {
 
   async find(query: string, options: RetrieveOptions = {}): Promise<EvidenceChunk[]> {
     // Searched deeper than kept: the subject filter drops many hits of a generic section query.
-    const limit = options.limit ?? 40;
+    const limit = options.limit ?? 80;
     const search = { collections: options.collections, since: options.since, limit: options.onSubject ? limit * 5 : limit };
     const lists = [(await this.library.search(query, search)).hits];
     if (options.crossLingual !== false) {

@@ -53,7 +53,7 @@ function referenceLine(source: Source, chunks: number[], language: 'zh' | 'en'):
 export function renderReport(sections: readonly ComposedSection[], options: RenderOptions): string {
   const sources = citedSources(sections);
   const numbers = options.cite === 'numeric' ? new Map(sources.map((entry, index) => [entry.source.documentId, index + 1])) : null;
-  const blocks: { kind: 'title' | 'heading' | 'paragraph' | 'reference' | 'table'; text: string }[] = [];
+  const blocks: { kind: 'title' | 'heading' | 'paragraph' | 'reference' | 'table' | 'figure'; text: string }[] = [];
   if (options.title) blocks.push({ kind: 'title', text: `《${options.title}》` });
   for (const section of sections) {
     if (section.role === 'title') continue;
@@ -65,6 +65,10 @@ export function renderReport(sections: readonly ComposedSection[], options: Rend
     for (const paragraph of section.paragraphs) {
       const text = [paragraph.lead ?? '', ...paragraph.groups.map((group) => `${group.sentences.join('')}${citationMarker(group.evidence, numbers)}`)].join('');
       if (text) blocks.push({ kind: 'paragraph', text });
+    }
+    for (const figure of section.figures ?? []) {
+      blocks.push({ kind: 'figure', text: figure.file });
+      blocks.push({ kind: 'paragraph', text: `${figure.caption}${citationMarker(figure.evidence, numbers)}` });
     }
     for (const [index, table] of (section.tables ?? []).entries()) {
       // The caption names the columns (words the source holds) and cites where the table is.
@@ -86,6 +90,8 @@ function toMarkdown(blocks: { kind: string; text: string }[], numbered: boolean)
       if (block.kind === 'title') return `# ${block.text}`;
       if (block.kind === 'heading') return `## ${block.text}`;
       if (block.kind === 'reference') return numbered ? block.text : `- ${block.text}`;
+      // Short alt text: the caption below is the figure's paragraph, cited.
+      if (block.kind === 'figure') return `![图](${block.text})`;
       return block.text;
     })
     .join('\n\n')}\n`;
@@ -103,6 +109,7 @@ function toHtml(blocks: { kind: string; text: string }[], options: RenderOptions
   const body = blocks
     .map((block) => {
       if (block.kind === 'table') return tableHtml(block.text);
+      if (block.kind === 'figure') return `<figure><img src="${escapeHtml(block.text)}" alt="图"></figure>`;
       if (block.kind === 'title') return `<h1>${escapeHtml(block.text)}</h1>`;
       if (block.kind === 'heading') return `<h2>${escapeHtml(block.text)}</h2>`;
       return `<p>${escapeHtml(block.text)}</p>`;

@@ -102,6 +102,35 @@ describe('offline research on the bundled example task', () => {
   });
 });
 
+describe('data attachments', () => {
+  it('quote the computed key figures, cited to the file, and add its chart as a figure', async () => {
+    const library = await openLibrary();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'query.json'), JSON.stringify({ task: 'prices', query: '请撰写《示例指数走势简报》，包含以下部分：（1）引言；（2）历史走势；（3）总结。字数在150至600之间。' }));
+    const rows = ['Date,Close,Volume'];
+    let high = { close: -Infinity, date: '' };
+    for (let day = 0; day < 400; day++) {
+      const date = new Date(Date.UTC(2022, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+      const close = 1000 + day * 2 + (day % 7);
+      if (close > high.close) high = { close, date };
+      rows.push(`${date},${close.toFixed(2)},${100000 + (day % 30) * 1000}`);
+    }
+    writeFileSync(join(dir, 'index.csv'), `${rows.join('\n')}\n`);
+    writeFileSync(join(dir, 'long_context.json'), JSON.stringify([{ title: '示例指数走势评论', url: 'https://example.org/index', content: '示例指数在过去两年的历史走势总体向上，成交量保持稳定。分析人士认为示例指数的走势与宏观环境有关。' }]));
+    const result = await research({ library, task: loadTask(dir), maxFileBytes: 1e8, threads: 1 });
+    await library.close();
+    const highest = `Close：最高 ${high.close.toLocaleString('en-US')}（${high.date}），最低 1,000（2022-01-01）`;
+    expect(result.report).toMatch(new RegExp(`## 历史走势\n\n${highest.replace(/[()（）*]/g, '\\$&')}[^\n]*\\[文档: index\\.csv, p\\. 1\\]`));
+    expect(result.report).toContain('![图](figure-1.svg)');
+    expect(result.report).toMatch(/图 1：index：Close 随 Date 的变化（数据：index\.csv，工作表 1（index））\[文档: index\.csv, p\. 1\]/);
+    expect(result.figures.map((figure) => figure.file)).toEqual(['figure-1.svg']);
+    expect(result.figures[0]!.svg).toMatch(/^<svg/);
+    // Every figure sentence is in the evidence chunk it cites.
+    const record = result.evidence.find((entry) => entry.title === 'index.csv')!;
+    expect(record.text).toContain(highest);
+  }, 60_000);
+});
+
 describe('cross-lingual evidence', () => {
   it('a Chinese task finds and cites an English source through its translated terms', async () => {
     const library = await openLibrary();

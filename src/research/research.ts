@@ -13,6 +13,7 @@ import {
   type ComposedSection,
   type Group,
   type PlannedSection,
+  dataSectionIndex,
   fillSection,
   markdownTables,
   paragraphs,
@@ -21,6 +22,7 @@ import {
   termWeights,
   wantsTable,
 } from './compose.js';
+import { type DataFigure, dataEvidence } from './data.js';
 import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
 import { expandQuery } from './expand.js';
 import { measureLength } from './length.js';
@@ -47,6 +49,8 @@ export interface ResearchResult {
   report: string;
   evidence: EvidenceRecord[];
   check: SelfCheck;
+  /** Charts of the data attachments, referenced by the report as `figure-N.svg`: write them beside it. */
+  figures: DataFigure[];
   /** Materials that could not be read, with the reason. */
   unreadable: { item: string; reason: string }[];
   /** What the task's materials gave: attachments by name with their chunks, and the corpus size. */
@@ -68,6 +72,9 @@ const GENERIC_TITLE_WORDS = new Set(
   '报告 分析 研究 调研 解读 简报 综述 概述 梳理 对比 比较 规划 方案 建议 预测 趋势 年度 相关 数据 数据集 阅读 监测 适用性 适用 场景 中的 主题 三日 两大 平台 生态 技术 report analysis study review overview'.split(' '),
 );
 
+/** Words in a section's name that say what kind of section it is (…总结, …分析), not what it is about. */
+const SECTION_KIND_WORDS = new Set('总结 分析 概述 介绍 说明 建议 提示 解读 探讨 讨论 展望 梳理 汇总 小结 部分 要点 关联 情景 summary analysis overview discussion'.split(' '));
+
 /** Section weights of the length budget: framing sections are shorter than findings. */
 const ROLE_WEIGHT: Record<PlannedSection['role'], number> = { title: 0, intro: 0.6, method: 0.5, body: 1, summary: 0.6, references: 0 };
 const DEFAULT_TARGET = { zh: 1500, en: 900 };
@@ -75,6 +82,8 @@ const DEFAULT_TARGET = { zh: 1500, en: 900 };
 const UNITS_PER_DOCUMENT = 80;
 /** Top-ups come from this best share of the ranked documents only: lower down, most are off-topic. */
 const TOP_UP_SHARE = 0.4;
+/** At most this share of the target length quotes a data attachment's computed figures. */
+const DATA_SHARE = 0.15;
 /** A translated term counts for a little less than the term as the task wrote it. */
 const TRANSLATION_WEIGHT = 0.8;
 
@@ -140,10 +149,15 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     const framing = section.role !== 'body';
     // Framing sections draw on the task as a whole; findings on their own subject.
     const subject = framing ? `${requirements.title ?? ''} ${task.query}` : `${section.name} ${section.detail ?? ''} ${requirements.title ?? ''}`;
-    const sectionTerms = bilingual(termWeights(tokens(normalizeText(framing ? (requirements.title ?? task.query) : `${section.name} ${section.detail ?? ''}`))));
+    const sectionTerms = bilingual(termWeights(tokens(normalizeText(framing ? (requirements.title ?? task.query) : `${section.name} ${section.detail ?? ''}`)).filter((term) => framing || !SECTION_KIND_WORDS.has(term))));
     const evidence = await finder.find(tokens(normalizeText(subject)).join(' '), scope);
     pools.set(section, rankCandidates(evidence, { section: sectionTerms, context: contextTerms, core }, tokens));
   }
+
+  // A data attachment's computed figures and charts go into the section on trends or data.
+  const attachments = read.filter((entry) => !entry.item.includes('#'));
+  const data = await dataEvidence(library, attachments.map((entry) => ({ path: entry.item, documentId: entry.id })), { maxUnits: target * DATA_SHARE });
+  const dataIndex = data.facts.length || data.figures.length ? dataSectionIndex(plan) : -1;
 
   // Sections that ask for a table get the attachments' tables.
   const tables = plan.some(wantsTable) ? (await Promise.all(read.filter((entry) => !entry.item.includes('#')).map((entry) => finder.tables(entry.id, markdownTables)))).flat() : [];
@@ -158,6 +172,11 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     sections = composeAll(plan, pools, (section) => (target * scale * ROLE_WEIGHT[section.role]) / weightSum, requirements, task);
     const tableSection = sections.find((section, i) => wantsTable(plan[i]!));
     if (tableSection && tables.length) tableSection.tables = tables;
+    if (dataIndex >= 0) {
+      const section = sections[dataIndex]!;
+      section.paragraphs.unshift({ groups: groupByChunk(data.facts) });
+      section.figures = data.figures.map(({ file, caption, evidence }) => ({ file, caption, evidence }));
+    }
     report = renderReport(sections, renderOptions);
     const length = measureLength(report);
     const { min, max } = requirements.length ?? { min: target * 0.9, max: target * 1.1 };
@@ -177,7 +196,10 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const corpus = read.filter((entry) => entry.item.includes('#'));
   for (const entry of read.filter((e) => !e.item.includes('#'))) materials.push({ item: entry.item.split(/[\\/]/).pop()!, chunks: entry.chunks, cited: citedIds.has(entry.id) });
   if (corpus.length) materials.push({ item: `${corpus.length} background documents (${corpus[0]!.item.split('#')[0]!.split(/[\\/]/).pop()})`, chunks: corpus.reduce((sum, e) => sum + e.chunks, 0), cited: corpus.some((e) => citedIds.has(e.id)) });
-  return { requirements, report, evidence, check, unreadable, materials, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
+  // Figures the trimming dropped are not written.
+  const shown = new Set(sections.flatMap((section) => (section.figures ?? []).map((figure) => figure.file)));
+  const figures = data.figures.filter((figure) => shown.has(figure.file));
+  return { requirements, report, evidence, check, figures, unreadable, materials, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
 }
 
 function composeAll(
@@ -270,8 +292,8 @@ const groupCount = (section: ComposedSection) => section.paragraphs.reduce((sum,
 function evidenceRecords(sections: readonly ComposedSection[]): EvidenceRecord[] {
   const records = new Map<string, EvidenceRecord & { supports: number[] }>();
   for (const section of sections) {
-    for (const table of section.tables ?? []) {
-      const { evidence } = table;
+    for (const block of [...(section.tables ?? []), ...(section.figures ?? [])]) {
+      const { evidence } = block;
       const key = `${evidence.source.documentId}#${evidence.chunk}`;
       if (!records.has(key)) records.set(key, { title: evidence.source.file ?? evidence.source.title, chunk: evidence.chunk, text: evidence.text, support: 1, supports: [] });
     }
@@ -303,6 +325,17 @@ function subjectTermsOf(title: string, tokens: (text: string) => string[]): stri
   const generic = (term: string) => GENERIC_TITLE_WORDS.has(term) || [...term].some((_, i) => i > 0 && GENERIC_TITLE_WORDS.has(term.slice(0, i)) && GENERIC_TITLE_WORDS.has(term.slice(i)));
   const words = tokens(title).filter((term) => !inPhrase.has(term.toLowerCase()) && !generic(term) && (term.length >= 2 || /[a-z0-9]/i.test(term)));
   return unique([...phrases, ...words]);
+}
+
+/** Consecutive candidates from one chunk become one cited group. */
+function groupByChunk(candidates: readonly Candidate[]): Group[] {
+  const groups: Group[] = [];
+  for (const candidate of candidates) {
+    const last = groups[groups.length - 1];
+    if (last && last.evidence.chunkId === candidate.evidence.chunkId) last.sentences.push(candidate.text);
+    else groups.push({ evidence: candidate.evidence, sentences: [candidate.text] });
+  }
+  return groups;
 }
 
 function unique(items: string[]): string[] {

@@ -50,6 +50,10 @@ export async function researchCommand(context: CommandContext, dir: string | und
   const reportFile = join(out, result.check.format.html ? 'report.html' : 'report.md');
   await writeFile(reportFile, result.report);
   await writeFile(join(out, 'evidence.json'), `${JSON.stringify(result.evidence, null, 2)}\n`);
+  for (const figure of result.figures) {
+    await writeFile(join(out, figure.file), figure.svg);
+    await writeFile(join(out, figure.file.replace(/\.svg$/, '.png')), figure.png);
+  }
   const taskReport = renderTaskReport({ id: task.id, query: task.query, report: result.report, check: result.check, generatedAt: new Date(), ingestSeconds: result.ingestSeconds, seconds: result.seconds, unreadable: result.unreadable, materials: result.materials });
   await writeFile(join(out, 'task-report.md'), taskReport);
   const { length, sections, citations } = result.check;
