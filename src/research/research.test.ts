@@ -102,6 +102,22 @@ describe('offline research on the bundled example task', () => {
   });
 });
 
+describe('a task with only photos', () => {
+  it('finishes with a self-check that says what each photo gave and what was missing', async () => {
+    const library = await openLibrary();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'query.json'), JSON.stringify({ task: 'photos', query: '请根据图片撰写《三日旅行规划》，包含以下部分：（1）行程概览；（2）每日安排。字数在800至1000之间。' }));
+    const { default: sharp } = await import('sharp');
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } } }).jpeg().toFile(join(dir, 'lake.jpg'));
+    const task = loadTask(dir);
+    const result = await research({ library, task, maxFileBytes: 1e8, threads: 1 });
+    await library.close();
+    expect(result.check.length).toMatchObject({ inRange: false, miss: 'insufficient evidence above the relevance floor' });
+    const taskReport = renderTaskReport({ id: 'photos', query: task.query, report: result.report, check: result.check, generatedAt: new Date(0), ingestSeconds: 0, seconds: 0, unreadable: [], materials: result.materials });
+    expect(taskReport).toContain('- lake.jpg: 1 chunks, not cited (no text found by OCR; no brand mark recognised; no vision description (set ZHIKU_VISION_MODEL))');
+  }, 60_000);
+});
+
 describe('data attachments', () => {
   it('quote the computed key figures, cited to the file, and add its chart as a figure', async () => {
     const library = await openLibrary();

@@ -54,7 +54,7 @@ export interface ResearchResult {
   /** Materials that could not be read, with the reason. */
   unreadable: { item: string; reason: string }[];
   /** What the task's materials gave: attachments by name with their chunks, and the corpus size. */
-  materials: { item: string; chunks: number; cited: boolean }[];
+  materials: { item: string; chunks: number; cited: boolean; yielded?: string }[];
   collection: string | null;
   /** Reading the task's materials into the library (parsing, OCR, indexing). */
   ingestSeconds: number;
@@ -194,7 +194,10 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   // Attachments one by one; a corpus as one line (its entries are many).
   const materials: ResearchResult['materials'] = [];
   const corpus = read.filter((entry) => entry.item.includes('#'));
-  for (const entry of read.filter((e) => !e.item.includes('#'))) materials.push({ item: entry.item.split(/[\\/]/).pop()!, chunks: entry.chunks, cited: citedIds.has(entry.id) });
+  for (const entry of read.filter((e) => !e.item.includes('#'))) {
+    const document = await library.getDocument(entry.id);
+    materials.push({ item: entry.item.split(/[\\/]/).pop()!, chunks: entry.chunks, cited: citedIds.has(entry.id), yielded: document ? yielded(document.frontmatter) : undefined });
+  }
   if (corpus.length) materials.push({ item: `${corpus.length} background documents (${corpus[0]!.item.split('#')[0]!.split(/[\\/]/).pop()})`, chunks: corpus.reduce((sum, e) => sum + e.chunks, 0), cited: corpus.some((e) => citedIds.has(e.id)) });
   // Figures the trimming dropped are not written.
   const shown = new Set(sections.flatMap((section) => (section.figures ?? []).map((figure) => figure.file)));
@@ -325,6 +328,17 @@ function subjectTermsOf(title: string, tokens: (text: string) => string[]): stri
   const generic = (term: string) => GENERIC_TITLE_WORDS.has(term) || [...term].some((_, i) => i > 0 && GENERIC_TITLE_WORDS.has(term.slice(0, i)) && GENERIC_TITLE_WORDS.has(term.slice(i)));
   const words = tokens(title).filter((term) => !inPhrase.has(term.toLowerCase()) && !generic(term) && (term.length >= 2 || /[a-z0-9]/i.test(term)));
   return unique([...phrases, ...words]);
+}
+
+/** What an image or video gave the report, so a miss can be traced to its cause. */
+function yielded(frontmatter: Record<string, unknown>): string | undefined {
+  if (frontmatter.format !== 'image' && frontmatter.format !== 'video') return undefined;
+  const parts: string[] = [];
+  if (frontmatter.format === 'image') parts.push(Number(frontmatter.ocrLines) > 0 ? `${frontmatter.ocrLines} lines of text by OCR` : 'no text found by OCR');
+  if (frontmatter.format === 'image') parts.push(frontmatter.brand && frontmatter.brand !== 'unknown' ? `brand mark: ${frontmatter.brand}` : 'no brand mark recognised');
+  if (frontmatter.taskDescription) parts.push("the task's description of it");
+  parts.push(frontmatter.visionModel ? `described by ${frontmatter.visionModel}` : frontmatter.visionError ? `vision model failed: ${frontmatter.visionError}` : 'no vision description (set ZHIKU_VISION_MODEL)');
+  return parts.join('; ');
 }
 
 /** Consecutive candidates from one chunk become one cited group. */

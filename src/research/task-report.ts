@@ -15,7 +15,7 @@ export interface TaskReportInput {
   ingestSeconds: number;
   seconds: number;
   unreadable: { item: string; reason: string }[];
-  materials?: { item: string; chunks: number; cited: boolean }[];
+  materials?: { item: string; chunks: number; cited: boolean; yielded?: string }[];
 }
 
 const mark = (ok: boolean | null) => (ok === null ? '—' : ok ? '✓' : '✗');
@@ -57,7 +57,7 @@ export function renderTaskReport(input: TaskReportInput): string {
     '',
     '### Evidence available',
     '',
-    ...(input.materials?.length ? input.materials.map((m) => `- ${m.item}: ${m.chunks} chunks, ${m.cited ? 'cited' : 'not cited'}`) : ['- no materials: the task has no attachments or corpus, so only the library was searched']),
+    ...(input.materials?.length ? input.materials.map((m) => `- ${m.item}: ${m.chunks} chunks, ${m.cited ? 'cited' : 'not cited'}${m.yielded ? ` (${m.yielded})` : ''}`) : ['- no materials: the task has no attachments or corpus, so only the library was searched']),
     ...input.unreadable.map((u) => `- ${u.item}: unreadable (${u.reason})`),
     '',
     '## Token Usage',
