@@ -1,8 +1,12 @@
 /**
- * `npm run eval [-- --tasks 001,006 --sizes 32k,128k]`
+ * `npm run eval [-- --tasks 001,006 --sizes 32k,128k] [--writer fake]`
  * Offline research on the dr3 tasks at each corpus size (004 has no corpus: once), each report scored
  * by dr3score (`--chunks evidence.json`) and noise.py, printed as one table beside the other systems'
  * reports scored by the same tools in the same run. Writes bench/results/eval-<date>.json.
+ * `--writer fake` writes with the model path instead, against a fake OpenAI-compatible server on
+ * 127.0.0.1 that quotes its evidence pack back with the right ids (an ideal extractive model), and
+ * counts every request's input tokens with the o200k tokenizer: the prompt cost of a task
+ * (bench/results/eval-writer-<date>.json).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +18,12 @@ import { createMemoryLogger } from '../src/logger.js';
 import { research } from '../src/research/research.js';
 import { type CorpusSize, loadTask } from '../src/research/task.js';
 import { renderTaskReport } from '../src/research/task-report.js';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { chat, UsageMeter } from '../src/model/chat.js';
+import { modelClient } from '../src/model/client.js';
+import { chunkSentences } from '../src/research/compose.js';
+import type { ModelWriter } from '../src/research/research.js';
+import { type FakeOpenAi, type FakeRequest, startFakeOpenAi } from '../test/fake-openai.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -24,6 +34,8 @@ const benchDir = resolve(process.env.ZHIKU_BENCH_DIR ?? '../shared/bench');
 const tools = resolve(benchDir, '..', 'tools', 'dr3score');
 const tasks = arg('tasks', '001,002,004,005,006,008,010').split(',');
 const sizes = arg('sizes', '32k,64k,128k').split(',') as CorpusSize[];
+const writerMode = arg('writer', 'none');
+const WRITER_MODEL = 'gpt-4o-mini';
 
 interface Row {
   task: string;
@@ -44,6 +56,23 @@ interface Row {
   self_check_equal: boolean;
   ingest_s: number;
   research_s: number;
+  /** With --writer: calls made, input tokens counted on the requests, and verification counts. */
+  calls?: number;
+  input_tokens?: number;
+  output_tokens?: number;
+  verify?: { kept: number; recited: number; removed: number };
+}
+
+const messageText = (request: FakeRequest) => (request.body.messages as { content: string }[]).map((m) => m.content).join('\n');
+const inputTokens = (request: FakeRequest) => countTokens(messageText(request)) + 4 * (request.body.messages as unknown[]).length;
+
+/** An ideal extractive writer: two sentences of every pack chunk, each cited with its own id. */
+function quotePack(request: FakeRequest): string {
+  const user = (request.body.messages as { role: string; content: string }[]).find((m) => m.role === 'user')?.content ?? '';
+  return [...user.matchAll(/\[(E\d+)\] 《[^\n]*》\n([\s\S]*?)(?=\n\n\[E\d+\] 《|$)/g)]
+    .map((m) => chunkSentences(m[2]!.replace(/…$/, '')).slice(0, 2).map((sentence) => `${sentence}[${m[1]}]`).join(''))
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 interface ScoreJson {
@@ -69,13 +98,21 @@ function noise(taskDir: string, report: string, size: string | null): { noise: n
   return { noise: rate('noise rate'), recall: rate('relevant recall') };
 }
 
-async function runOne(task: string, size: CorpusSize | null, outRoot: string): Promise<Row> {
+async function runOne(task: string, size: CorpusSize | null, outRoot: string, server: FakeOpenAi | null): Promise<Row> {
   const taskDir = join(benchDir, 'dr3', task);
   const home = mkdtempSync(join(tmpdir(), `zhiku-eval-${task}-`));
   const config = loadConfig({ flags: { home }, env: {}, cwd: process.cwd() });
   const library = await Library.open(config, { logger: createMemoryLogger() });
   const researchTask = loadTask(taskDir, size ? { corpusSize: size } : {});
-  const result = await research({ library, task: researchTask, maxFileBytes: config.ingest.maxFileBytes, threads: 1 });
+  const firstRequest = server?.requests.length ?? 0;
+  let writer: ModelWriter | undefined;
+  const meter = new UsageMeter();
+  if (server) {
+    const client = modelClient({ baseUrl: server.baseUrl });
+    writer = { model: WRITER_MODEL, chat: (messages) => chat({ client, model: WRITER_MODEL, meter }, messages) };
+  }
+  const result = await research({ library, task: researchTask, writer, maxFileBytes: config.ingest.maxFileBytes, threads: 1 });
+  const requests = server ? server.requests.slice(firstRequest) : [];
   await library.close();
   const out = join(outRoot, task, size ?? 'none');
   mkdirSync(out, { recursive: true });
@@ -110,6 +147,14 @@ async function runOne(task: string, size: CorpusSize | null, outRoot: string): P
     self_check_equal: equal,
     ingest_s: Math.round(result.ingestSeconds * 10) / 10,
     research_s: Math.round(result.seconds * 100) / 100,
+    ...(server
+      ? {
+          calls: requests.length,
+          input_tokens: requests.reduce((sum, request) => sum + inputTokens(request), 0),
+          output_tokens: meter.total().output,
+          verify: { kept: result.model?.counts.kept ?? 0, recited: result.model?.counts.recited ?? 0, removed: result.model?.counts.removed ?? 0 },
+        }
+      : {}),
   };
 }
 
@@ -120,13 +165,19 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const outRoot = join(tmpdir(), `zhiku-eval-${date}-${process.pid}`);
   const rows: Row[] = [];
+  // The fake server reports usage as a real one would: the prompt's tokens, the reply's tokens.
+  const server = writerMode === 'fake' ? await startFakeOpenAi((request) => {
+    const content = quotePack(request);
+    return { content, promptTokens: inputTokens(request), completionTokens: countTokens(content) };
+  }) : null;
   for (const task of tasks) {
     const hasCorpus = sizes.some((size) => existsSync(join(benchDir, 'dr3', task, `long_context_sampled_${size}.json`)));
     for (const size of hasCorpus ? sizes : [null]) {
       process.stderr.write(`eval: ${task} ${size ?? '(no corpus)'}…\n`);
-      rows.push(await runOne(task, size, outRoot));
+      rows.push(await runOne(task, size, outRoot, server));
     }
   }
+  await server?.close();
   console.log('\n| task | corpus | sections | length | range | in | fmt | cites | resolvable | support | ≥0.5 | cited para | noise | recall | self-check = scorer | materials s | report s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
@@ -145,9 +196,15 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const size of sizes) console.log(summary(size, rows.filter((r) => r.size === size)));
   for (const line of peers()) console.log(line);
+  if (server) {
+    console.log(`\nModel-backed writing (fake endpoint quoting its packs; input tokens counted with the o200k tokenizer on the recorded requests):\n`);
+    console.log('| task | corpus | calls | input tokens | output tokens | ≤ 60,000 | kept | re-cited | removed |');
+    console.log('|---|---|---:|---:|---:|---|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.task} | ${r.size} | ${r.calls} | ${r.input_tokens?.toLocaleString('en-US')} | ${r.output_tokens?.toLocaleString('en-US')} | ${(r.input_tokens ?? 0) <= 60_000 ? 'Y' : 'N'} | ${r.verify?.kept} | ${r.verify?.recited} | ${r.verify?.removed} |`);
+  }
   mkdirSync(join('bench', 'results'), { recursive: true });
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(join('bench', 'results', `eval-${date}.json`), `${JSON.stringify({ date, machine, reports: outRoot, rows }, null, 2)}\n`);
+  writeFileSync(join('bench', 'results', `eval${server ? '-writer' : ''}-${date}.json`), `${JSON.stringify({ date, machine, writer: server ? `fake endpoint, ${WRITER_MODEL} prices` : 'offline', reports: outRoot, rows }, null, 2)}\n`);
   console.log(`\nreports: ${outRoot}`);
 }
 

@@ -17,6 +17,7 @@ export type ZhikuErrorCode =
   | 'E_SCHEMA_VERSION'
   | 'E_STORE'
   | 'E_IO'
+  | 'E_MODEL'
   | 'E_BUDGET';
 
 /** CLI exit codes: 1 failed items or runtime error, 2 usage or configuration, 3 stopped by a budget. */
@@ -33,6 +34,7 @@ export const EXIT_CODES: Record<ZhikuErrorCode, number> = {
   E_SCHEMA_VERSION: 2,
   E_STORE: 1,
   E_IO: 1,
+  E_MODEL: 1,
   E_BUDGET: 3,
 };
 
@@ -50,6 +52,7 @@ export const HTTP_STATUS: Record<ZhikuErrorCode, number> = {
   E_SCHEMA_VERSION: 500,
   E_STORE: 500,
   E_IO: 500,
+  E_MODEL: 502,
   E_BUDGET: 402,
 };
 

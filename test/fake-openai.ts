@@ -2,7 +2,8 @@
  * A fake OpenAI-compatible server on 127.0.0.1 for model-backed paths: it records every request and
  * answers chat completions (with `usage` figures like a real server's) and audio transcriptions
  * (multipart uploads; `body` holds the form's text fields and `fileBytes` the upload's size) with what
- * `reply` returns.
+ * `reply` returns. A chat request with `stream: true` is answered as server-sent events in a few
+ * pieces, with a final usage chunk when `stream_options.include_usage` is set, as OpenAI does.
  */
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,20 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-export type Reply = (request: FakeRequest) => { content: string; status?: number; promptTokens?: number; completionTokens?: number; json?: unknown };
+export interface FakeAnswer {
+  content: string;
+  status?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  json?: unknown;
+  /** Extra response headers (Retry-After on a 429). */
+  headers?: Record<string, string>;
+  /** Wait this long before answering (a timeout test). */
+  delayMs?: number;
+  finishReason?: 'stop' | 'length' | 'content_filter';
+}
+
+export type Reply = (request: FakeRequest) => FakeAnswer;
 
 /** Text fields and the file size of a multipart/form-data body. */
 function parseMultipart(raw: Buffer, contentType: string): { fields: Record<string, string>; fileBytes: number } {
@@ -66,22 +80,36 @@ export async function startFakeOpenAi(reply: Reply): Promise<FakeOpenAi> {
         return;
       }
       const answer = reply(request);
-      if (answer.status && answer.status >= 400) {
-        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: answer.content } }));
-        return;
-      }
-      const promptTokens = answer.promptTokens ?? 100;
-      const completionTokens = answer.completionTokens ?? 20;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: `chatcmpl-${requests.length}`,
-          object: 'chat.completion',
-          created: 0,
-          model: String(request.body.model ?? 'fake'),
-          choices: [{ index: 0, message: { role: 'assistant', content: answer.content }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-        }),
-      );
+      const send = () => {
+        if (res.destroyed) return;
+        if (answer.status && answer.status >= 400) {
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify({ error: { message: answer.content } }));
+          return;
+        }
+        const promptTokens = answer.promptTokens ?? 100;
+        const completionTokens = answer.completionTokens ?? 20;
+        const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+        const id = `chatcmpl-${requests.length}`;
+        const model = String(request.body.model ?? 'fake');
+        const finishReason = answer.finishReason ?? 'stop';
+        if (request.body.stream) {
+          res.writeHead(200, { 'content-type': 'text/event-stream', ...answer.headers });
+          const event = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+          const pieces = answer.content.match(/[\s\S]{1,40}/g) ?? [''];
+          pieces.forEach((piece, i) =>
+            event({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: piece } : { content: piece }, finish_reason: null }] }),
+          );
+          event({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: {}, finish_reason: finishReason }] });
+          if ((request.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) event({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage });
+          res.end('data: [DONE]\n\n');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json', ...answer.headers }).end(
+          JSON.stringify({ id, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message: { role: 'assistant', content: answer.content }, finish_reason: finishReason }], usage }),
+        );
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,6 +117,10 @@ export async function startFakeOpenAi(reply: Reply): Promise<FakeOpenAi> {
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

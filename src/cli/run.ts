@@ -112,6 +112,9 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--cite <style>', 'source (default: [long_context: "title", chunk N], [文档: file, p. N]) or numeric ([n])')
     .requiredOption('-o, --out <dir>', 'where report, evidence.json and task-report.md go')
     .option('--json', 'print paths and the self-check as JSON')
+    .option('--offline', 'write offline even when a model endpoint is configured (ZHIKU_LLM_MODEL)')
+    .option('--max-tokens <n>', 'stop cleanly (exit 3, partial report saved) before input + output tokens exceed this')
+    .option('--max-cost <amount>', 'stop cleanly (exit 3) before the priced cost exceeds this, e.g. 0.05, $0.05 or ¥0.3')
     .action(async (dir: string | undefined, opts) => setExit(await (await import('./commands/research.js')).researchCommand(context, dir, opts)));
 
   const models = program.command('models').description('the model catalog: prices per 1M tokens with source and as-of date, context windows');

@@ -12,5 +12,5 @@ export interface EndpointSettings {
 
 export function modelClient(settings: EndpointSettings, timeoutMs = 60_000): OpenAI {
   // Local servers (Ollama, vLLM) take no key, but the client insists on one.
-  return new OpenAI({ baseURL: settings.baseUrl, apiKey: settings.apiKey || 'unused', timeout: timeoutMs, maxRetries: 2 });
+  return new OpenAI({ baseURL: settings.baseUrl, apiKey: settings.apiKey || 'unused', timeout: timeoutMs, maxRetries: 3 });
 }

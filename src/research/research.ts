@@ -22,6 +22,9 @@ import {
   termWeights,
   wantsTable,
 } from './compose.js';
+import { ZhikuError } from '../errors.js';
+import type { ChatMessage } from '../model/chat.js';
+import { countUnits } from '../text/measure.js';
 import { type DataFigure, dataEvidence } from './data.js';
 import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
 import { expandQuery } from './expand.js';
@@ -30,8 +33,17 @@ import { citationMarker, type CitationStyle, renderReport } from './render.js';
 import { type Requirements, parseRequirements } from './requirements.js';
 import { type EvidenceRecord, type SelfCheck, selfCheck, sentenceBefore, support } from './selfcheck.js';
 import type { ResearchTask } from './task.js';
+import { type PackEntry, type VerifyCounts, evidencePack, expandMessages, sectionMessages, verifyDraft } from './writer.js';
+
+/** A model endpoint for the writing: `chat` is already bound to its client, model, meter and budget. */
+export interface ModelWriter {
+  model: string;
+  chat: (messages: ChatMessage[]) => Promise<string>;
+}
 
 export interface ResearchOptions {
+  /** Write with a model (each section from its evidence pack, every sentence verified); offline when absent. */
+  writer?: ModelWriter;
   library: Library;
   task: ResearchTask;
   /** Output format; the task's own request when not given. */
@@ -49,6 +61,8 @@ export interface ResearchResult {
   report: string;
   evidence: EvidenceRecord[];
   check: SelfCheck;
+  /** With a model writer: what verification did, what each call was sent, and why writing stopped early. */
+  model?: { counts: VerifyCounts; calls: { section: string; pack: { id: string; title: string; chunk: number; text: string }[] }[]; stopped: string | null; repaired: string | null };
   /** Charts of the data attachments, referenced by the report as `figure-N.svg`: write them beside it. */
   figures: DataFigure[];
   /** Materials that could not be read, with the reason. */
@@ -164,27 +178,60 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
 
   const weightSum = plan.reduce((sum, section) => sum + ROLE_WEIGHT[section.role], 0);
   const renderOptions = { title: requirements.title, format, cite: options.cite ?? 'source', language: requirements.language } as const;
-  let scale = 1;
   let report = '';
   let sections: ComposedSection[] = [];
-  let previous = -1;
-  for (let attempt = 0; attempt < 8; attempt++) {
-    sections = composeAll(plan, pools, (section) => (target * scale * ROLE_WEIGHT[section.role]) / weightSum, requirements, task);
-    const tableSection = sections.find((section, i) => wantsTable(plan[i]!));
+  const decorate = (composed: ComposedSection[]) => {
+    const tableSection = composed.find((section, i) => wantsTable(plan[i]!));
     if (tableSection && tables.length) tableSection.tables = tables;
     if (dataIndex >= 0) {
-      const section = sections[dataIndex]!;
+      const section = composed[dataIndex]!;
       section.paragraphs.unshift({ groups: groupByChunk(data.facts) });
       section.figures = data.figures.map(({ file, caption, evidence }) => ({ file, caption, evidence }));
     }
+    return composed;
+  };
+  const budgetFor = (scale: number) => (section: PlannedSection) => (target * scale * ROLE_WEIGHT[section.role]) / weightSum;
+  const { min: lengthMin } = requirements.length ?? { min: target * 0.9 };
+  let model: ResearchResult['model'];
+  if (options.writer) {
+    const written = await composeWithModel(plan, pools, budgetFor(1), requirements, task, options.writer);
+    sections = decorate(written.sections);
     report = renderReport(sections, renderOptions);
-    const length = measureLength(report);
-    const { min, max } = requirements.length ?? { min: target * 0.9, max: target * 1.1 };
-    if (length >= min && (max === null || length <= max)) break;
-    // Evidence exhausted: asking for more changes nothing.
-    if (length < min && length === previous) break;
-    previous = length;
-    scale *= target / Math.max(1, length);
+    // One repair round: the body section furthest under its budget is asked for more from the same pack.
+    const short = written.drafts.filter((draft) => draft.section.role === 'body').sort((a, b) => a.units / a.budget - b.units / b.budget)[0];
+    if (!written.stopped && short && measureLength(report) < lengthMin) {
+      const deficit = lengthMin - measureLength(report);
+      try {
+        const draft = await options.writer.chat(expandMessages(short.messages, short.draft, short.units + deficit * 1.2, requirements.language));
+        const verified = verifyDraft(draft, short.pack);
+        const index = plan.indexOf(short.section);
+        if (countGroups(verified.paragraphs) > countGroups(written.sections[index]!.paragraphs)) {
+          written.counts = addCounts(written.counts, verified.counts);
+          written.sections[index]!.paragraphs = verified.paragraphs;
+          written.repaired = short.section.name;
+        }
+      } catch (error) {
+        if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
+        written.stopped = error.message;
+      }
+      sections = decorate(written.sections);
+      report = renderReport(sections, renderOptions);
+    }
+    model = { counts: written.counts, calls: written.drafts.map((d) => ({ section: d.section.name, pack: d.pack.map((e) => ({ id: e.id, title: e.evidence.source.title, chunk: e.evidence.chunk, text: e.text })) })), stopped: written.stopped, repaired: written.repaired };
+  } else {
+    let scale = 1;
+    let previous = -1;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      sections = decorate(composeAll(plan, pools, budgetFor(scale), requirements, task));
+      report = renderReport(sections, renderOptions);
+      const length = measureLength(report);
+      const { min, max } = requirements.length ?? { min: target * 0.9, max: target * 1.1 };
+      if (length >= min && (max === null || length <= max)) break;
+      // Evidence exhausted: asking for more changes nothing.
+      if (length < min && length === previous) break;
+      previous = length;
+      scale *= target / Math.max(1, length);
+    }
   }
   if (requirements.length?.max != null) ({ sections, report } = trimToMax(sections, requirements.length.max, renderOptions));
 
@@ -202,7 +249,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   // Figures the trimming dropped are not written.
   const shown = new Set(sections.flatMap((section) => (section.figures ?? []).map((figure) => figure.file)));
   const figures = data.figures.filter((figure) => shown.has(figure.file));
-  return { requirements, report, evidence, check, figures, unreadable, materials, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
+  return { requirements, report, evidence, check, figures, ...(model ? { model } : {}), unreadable, materials, collection, ingestSeconds, seconds: (performance.now() - started) / 1000 };
 }
 
 function composeAll(
@@ -244,6 +291,69 @@ function composeAll(
   for (const section of plan) out.push(composed.get(section)!);
   return out;
 }
+
+interface SectionDraft {
+  section: PlannedSection;
+  pack: PackEntry[];
+  messages: ChatMessage[];
+  draft: string;
+  budget: number;
+  units: number;
+}
+
+/**
+ * Every section written by the model from its own pack and verified; the method section keeps its
+ * template (it states how the report was made, which no source says). A budget stop keeps what was
+ * written and leaves the rest empty.
+ */
+async function composeWithModel(
+  plan: readonly PlannedSection[],
+  pools: ReadonlyMap<PlannedSection, Candidate[]>,
+  budget: (section: PlannedSection) => number,
+  requirements: Requirements,
+  task: ResearchTask,
+  writer: ModelWriter,
+): Promise<{ sections: ComposedSection[]; drafts: SectionDraft[]; counts: VerifyCounts; stopped: string | null; repaired: string | null }> {
+  const everything = [...pools.values()].flat().sort((a, b) => b.score - a.score);
+  const sections: ComposedSection[] = [];
+  const drafts: SectionDraft[] = [];
+  let counts: VerifyCounts = { kept: 0, recited: 0, removed: 0, unknownIds: 0 };
+  let stopped: string | null = null;
+  for (const section of plan) {
+    const composed: ComposedSection = { name: section.name, role: section.role, paragraphs: [] };
+    sections.push(composed);
+    if (section.role === 'references' || section.role === 'title' || stopped) continue;
+    const lead = framingLead(section, requirements, task, []);
+    if (section.role === 'method') {
+      if (lead) composed.paragraphs.push({ lead, groups: [] });
+      continue;
+    }
+    const own = pools.get(section) ?? [];
+    const pack = evidencePack(section.role === 'body' ? own : section.role === 'summary' ? [...own.filter((c) => CONCLUSION_CUE.test(c.text)), ...own, ...everything] : [...own, ...everything]);
+    if (!pack.length) continue;
+    const messages = sectionMessages(section, pack, requirements, budget(section), requirements.title);
+    let draft: string;
+    try {
+      draft = await writer.chat(messages);
+    } catch (error) {
+      if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
+      stopped = error.message;
+      continue;
+    }
+    const verified = verifyDraft(draft, pack);
+    counts = addCounts(counts, verified.counts);
+    composed.paragraphs = verified.paragraphs;
+    if (lead && composed.paragraphs[0]) composed.paragraphs[0].lead = lead;
+    drafts.push({ section, pack, messages, draft, budget: budget(section), units: countUnits(verified.paragraphs.flatMap((p) => p.groups.flatMap((g) => g.sentences)).join('')) });
+  }
+  return { sections, drafts, counts, stopped, repaired: null };
+}
+
+function addCounts(a: VerifyCounts, b: VerifyCounts): VerifyCounts {
+  return { kept: a.kept + b.kept, recited: a.recited + b.recited, removed: a.removed + b.removed, unknownIds: a.unknownIds + b.unknownIds };
+}
+
+const countGroups = (paragraphs: readonly { groups: readonly Group[] }[]) => paragraphs.reduce((sum, p) => sum + p.groups.reduce((n, g) => n + g.sentences.length, 0), 0);
 
 const CONCLUSION_CUE = /总之|综上|因此|由此可见|可见|表明|意味着|说明了|体现了|总体而言|总的来说|in (?:sum|conclusion)|overall|therefore|suggests?/i;
 

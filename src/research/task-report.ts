@@ -4,7 +4,9 @@
  * range, sections found, citations resolvable and supported, format — then tokens and cost. An
  * offline run states that no model was called rather than leaving the sections out.
  */
+import type { Usage } from '../model/chat.js';
 import type { SelfCheck } from './selfcheck.js';
+import type { VerifyCounts } from './writer.js';
 
 export interface TaskReportInput {
   id: string;
@@ -16,6 +18,13 @@ export interface TaskReportInput {
   seconds: number;
   unreadable: { item: string; reason: string }[];
   materials?: { item: string; chunks: number; cited: boolean; yielded?: string }[];
+  /** Model-backed runs: usage per model as the server reported it, with its priced cost. */
+  usage?: { model: string; usage: Usage; cost: string }[];
+  /** The total cost line (both currencies), or why it is unpriced. */
+  totalCost?: string;
+  verification?: VerifyCounts & { repaired: string | null };
+  /** Why writing stopped before the end (a budget), if it did. */
+  stopped?: string | null;
 }
 
 const mark = (ok: boolean | null) => (ok === null ? '—' : ok ? '✓' : '✗');
@@ -60,13 +69,43 @@ export function renderTaskReport(input: TaskReportInput): string {
     ...(input.materials?.length ? input.materials.map((m) => `- ${m.item}: ${m.chunks} chunks, ${m.cited ? 'cited' : 'not cited'}${m.yielded ? ` (${m.yielded})` : ''}`) : ['- no materials: the task has no attachments or corpus, so only the library was searched']),
     ...input.unreadable.map((u) => `- ${u.item}: unreadable (${u.reason})`),
     '',
+    ...verificationLines(input),
     '## Token Usage',
     '',
-    'Offline run: no model was called (0 input tokens, 0 output tokens).',
+    ...usageLines(input),
     '',
     '## Cost',
     '',
-    '0.00 USD: offline, no model endpoint was used.',
+    input.usage ? (input.totalCost ?? 'unpriced') : '0.00 USD: offline, no model endpoint was used.',
     '',
   ].join('\n');
+}
+
+function verificationLines(input: TaskReportInput): string[] {
+  const lines: string[] = [];
+  if (input.stopped) lines.push('### Stopped early', '', `${input.stopped}. The report above is partial: sections after the stop are empty.`, '');
+  const v = input.verification;
+  if (v) {
+    lines.push(
+      '### Citation verification',
+      '',
+      `Every sentence the model wrote was checked against the chunk it cites (bigram overlap ≥ 0.5 and every number in the chunk): ${v.kept} kept, ${v.recited} re-cited to a supporting chunk of the pack, ${v.removed} removed as unsupported; ${v.unknownIds} citation ids were not in the pack.${v.repaired ? ` One repair round rewrote the short section “${v.repaired}”.` : ''}`,
+      '',
+    );
+  }
+  return lines;
+}
+
+function usageLines(input: TaskReportInput): string[] {
+  if (!input.usage) return ['Offline run: no model was called (0 input tokens, 0 output tokens).'];
+  const rows = input.usage.map(({ model, usage, cost }) => `| ${model} | ${usage.requests} | ${usage.input.toLocaleString('en-US')} | ${usage.cached.toLocaleString('en-US')} | ${usage.output.toLocaleString('en-US')} | ${cost} |`);
+  const total = input.usage.reduce((sum, { usage }) => ({ requests: sum.requests + usage.requests, input: sum.input + usage.input, output: sum.output + usage.output }), { requests: 0, input: 0, output: 0 });
+  return [
+    'Summed from the usage the endpoint reported on every call (writing and repair).',
+    '',
+    '| model | calls | input tokens | cached | output tokens | cost |',
+    '|---|---:|---:|---:|---:|---|',
+    ...rows,
+    `| total | ${total.requests} | ${total.input.toLocaleString('en-US')} | | ${total.output.toLocaleString('en-US')} | |`,
+  ];
 }

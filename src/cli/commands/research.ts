@@ -5,8 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ZhikuError } from '../../errors.js';
-import { research } from '../../research/research.js';
+import { type Catalog, computeCost, convert, describeUsage, formatMoney, openCatalog, parseTokenCount } from '../../catalog/index.js';
+import { EXIT_CODES, ZhikuError } from '../../errors.js';
+import { type Budget, type Usage, UsageMeter, chat } from '../../model/chat.js';
+import { modelClient } from '../../model/client.js';
+import { startProgress } from '../progress.js';
+import { type ModelWriter, research } from '../../research/research.js';
 import { CORPUS_SIZES, type CorpusSize, loadTask } from '../../research/task.js';
 import { renderTaskReport } from '../../research/task-report.js';
 import type { CommandContext } from '../context.js';
@@ -23,6 +27,9 @@ export interface ResearchCommandOptions {
   cite?: string;
   out: string;
   json?: boolean;
+  offline?: boolean;
+  maxTokens?: string;
+  maxCost?: string;
 }
 
 export async function researchCommand(context: CommandContext, dir: string | undefined, options: ResearchCommandOptions): Promise<number> {
@@ -33,10 +40,12 @@ export async function researchCommand(context: CommandContext, dir: string | und
   if (options.cite && !['source', 'numeric'].includes(options.cite)) throw new ZhikuError('E_USAGE', '--cite must be source or numeric', { item: 'cite' });
   const task = loadTask(dir, { query: options.query, files: options.file, corpora: options.corpus, corpusSize: options.corpusSize as CorpusSize | undefined });
   const config = context.config();
+  const { writer, meter, catalog, stop } = await modelWriter(context, options);
   const result = await context.withLibrary((library) =>
     research({
       library,
       task,
+      writer,
       format: options.format ? (options.format === 'html' ? 'html' : 'markdown') : undefined,
       cite: options.cite as 'source' | 'numeric' | undefined,
       collections: options.collection.length ? options.collection : undefined,
@@ -45,6 +54,7 @@ export async function researchCommand(context: CommandContext, dir: string | und
       threads: config.ingest.threads,
     }),
   );
+  stop?.();
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
   const reportFile = join(out, result.check.format.html ? 'report.html' : 'report.md');
@@ -54,7 +64,20 @@ export async function researchCommand(context: CommandContext, dir: string | und
     await writeFile(join(out, figure.file), figure.svg);
     await writeFile(join(out, figure.file.replace(/\.svg$/, '.png')), figure.png);
   }
-  const taskReport = renderTaskReport({ id: task.id, query: task.query, report: result.report, check: result.check, generatedAt: new Date(), ingestSeconds: result.ingestSeconds, seconds: result.seconds, unreadable: result.unreadable, materials: result.materials });
+  const usage = meter && catalog ? usageRows(meter, catalog) : undefined;
+  const taskReport = renderTaskReport({
+    id: task.id,
+    query: task.query,
+    report: result.report,
+    check: result.check,
+    generatedAt: new Date(),
+    ingestSeconds: result.ingestSeconds,
+    seconds: result.seconds,
+    unreadable: result.unreadable,
+    materials: result.materials,
+    ...(usage ? { usage: usage.rows, totalCost: usage.total } : {}),
+    ...(result.model ? { verification: { ...result.model.counts, repaired: result.model.repaired }, stopped: result.model.stopped } : {}),
+  });
   await writeFile(join(out, 'task-report.md'), taskReport);
   const { length, sections, citations } = result.check;
   if (options.json) {
@@ -66,5 +89,69 @@ export async function researchCommand(context: CommandContext, dir: string | und
     );
   }
   for (const item of result.unreadable) context.logger.err(`zhiku: ${item.item}: ${item.reason}`);
+  if (result.model?.stopped) {
+    context.logger.err(`zhiku: research stopped early: ${result.model.stopped}; partial report saved`);
+    return EXIT_CODES.E_BUDGET;
+  }
   return 0;
+}
+
+/** The model writer when an endpoint and model are configured (and not --offline), with its meter and the catalog for prices. */
+async function modelWriter(context: CommandContext, options: ResearchCommandOptions): Promise<{ writer?: ModelWriter; meter?: UsageMeter; catalog?: Catalog; stop?: () => void }> {
+  const { llm } = context.config();
+  if (options.offline || !llm.model) {
+    if (options.maxTokens || options.maxCost) context.logger.err('zhiku: --max-tokens/--max-cost apply to model-backed writing; no model is configured (ZHIKU_LLM_MODEL), so research runs offline');
+    return {};
+  }
+  const catalog = await openCatalog(context.config());
+  const meter = new UsageMeter();
+  const budget: Budget = {
+    ...(options.maxTokens ? { maxTokens: parseTokenCount(options.maxTokens) } : {}),
+    ...(options.maxCost ? { maxCost: parseAmount(options.maxCost, catalog, llm.model) } : {}),
+    price: (model, usage) => {
+      const entry = catalog.find(model);
+      return entry?.price ? computeCost(entry, usage).total : null;
+    },
+  };
+  if (budget.maxCost !== undefined && !catalog.find(llm.model)?.price) {
+    throw new ZhikuError('E_USAGE', `--max-cost needs a price for model "${llm.model}", which the catalog does not list; use --max-tokens`, { item: 'max-cost' });
+  }
+  const client = modelClient({ baseUrl: llm.baseUrl, apiKey: llm.apiKey });
+  // Streamed characters of the call in flight, on a terminal only.
+  const progress = await startProgress(context.logger, 1, 'characters streamed');
+  let calls = 0;
+  const writer: ModelWriter = {
+    model: llm.model,
+    chat: async (messages) => {
+      calls++;
+      try {
+        return await chat({ client, model: llm.model!, meter, budget, onProgress: (n) => { progress.setTotal(Math.max(n, 1)); progress.update(n, `call ${calls}`); } }, messages);
+      } finally {
+        progress.update(0, `call ${calls} done`);
+      }
+    },
+  };
+  return { writer, meter, catalog, stop: () => progress.stop() };
+}
+
+/** `0.05` in the model's price currency, or `$0.05` / `¥0.3` converted to it. */
+function parseAmount(text: string, catalog: Catalog, model: string): number {
+  const match = /^\s*([$¥￥]|usd|cny|rmb)?\s*([0-9]+(?:\.[0-9]+)?)\s*(usd|cny|rmb|元)?\s*$/i.exec(text);
+  if (!match) throw new ZhikuError('E_USAGE', `expected an amount such as 0.05, $0.05 or ¥0.3, got "${text}"`, { item: 'max-cost' });
+  const unit = (match[1] ?? match[3] ?? '').toLowerCase();
+  const currency = unit === '$' || unit === 'usd' ? 'USD' : unit ? 'CNY' : null;
+  const modelCurrency = catalog.find(model)?.price?.currency ?? 'USD';
+  const amount = Number(match[2]);
+  return currency ? convert(amount, currency, modelCurrency, catalog.rate) : amount;
+}
+
+function usageRows(meter: UsageMeter, catalog: Catalog): { rows: { model: string; usage: Usage; cost: string }[]; total: string } {
+  const rows = [...meter.byModel].map(([model, usage]) => ({ model, usage, cost: describeUsage(catalog, model, usage).replace(/^.*; cost: /, '') }));
+  const priced = [...meter.byModel].map(([model, usage]) => {
+    const entry = catalog.find(model);
+    return entry?.price ? { currency: entry.price.currency, total: computeCost(entry, usage).total } : null;
+  });
+  if (priced.some((p) => p === null)) return { rows, total: `unpriced: ${rows.filter((_, i) => !priced[i]).map((r) => r.model).join(', ')} not in the model catalog` };
+  const usd = priced.reduce((sum, p) => sum + convert(p!.total, p!.currency, 'USD', catalog.rate), 0);
+  return { rows, total: `${formatMoney(usd, 'USD')} (${formatMoney(convert(usd, 'USD', 'CNY', catalog.rate), 'CNY')}), priced from the model catalog` };
 }

@@ -1,0 +1,146 @@
+/**
+ * @module model/chat
+ * Chat calls as research makes them: streamed with usage (`stream_options.include_usage`), a reply cut
+ * by the token limit continued, a filtered reply reported, every call's usage metered per model, and
+ * token or cost budgets enforced before a call is sent. Retries (429 with `Retry-After`, 5xx,
+ * timeouts; jittered backoff) are the `openai` client's own.
+ */
+import type OpenAI from 'openai';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { ZhikuError } from '../errors.js';
+
+export interface Usage {
+  input: number;
+  output: number;
+  cached: number;
+  requests: number;
+}
+
+export interface Budget {
+  /** Input plus output tokens over the whole task. */
+  maxTokens?: number;
+  /** In the model's price currency; needs `price`. */
+  maxCost?: number;
+  /** Cost of a usage on a model, or null when the catalog has no price for it. */
+  price?: (model: string, usage: Usage) => number | null;
+}
+
+export type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+/** Usage per model over a task, summed from the server's own `usage` fields. */
+export class UsageMeter {
+  readonly byModel = new Map<string, Usage>();
+
+  add(model: string, usage: Partial<Usage>): void {
+    const entry = this.byModel.get(model) ?? { input: 0, output: 0, cached: 0, requests: 0 };
+    entry.input += usage.input ?? 0;
+    entry.output += usage.output ?? 0;
+    entry.cached += usage.cached ?? 0;
+    entry.requests += usage.requests ?? 0;
+    this.byModel.set(model, entry);
+  }
+
+  total(): Usage {
+    const sum = { input: 0, output: 0, cached: 0, requests: 0 };
+    for (const usage of this.byModel.values()) {
+      sum.input += usage.input;
+      sum.output += usage.output;
+      sum.cached += usage.cached;
+      sum.requests += usage.requests;
+    }
+    return sum;
+  }
+
+  /** Priced cost so far, or null when some model used has no price. */
+  cost(price: Budget['price']): number | null {
+    if (!price) return null;
+    let sum = 0;
+    for (const [model, usage] of this.byModel) {
+      const cost = price(model, usage);
+      if (cost === null) return null;
+      sum += cost;
+    }
+    return sum;
+  }
+}
+
+export interface ChatOptions {
+  client: OpenAI;
+  model: string;
+  meter: UsageMeter;
+  budget?: Budget;
+  /** Called with the characters received so far while a reply streams. */
+  onProgress?: (characters: number) => void;
+  /** Cap on output tokens per call. */
+  maxOutputTokens?: number;
+}
+
+/** How many times a reply cut by the length limit is continued. */
+const MAX_CONTINUATIONS = 2;
+
+/** Tokens a prompt will take, counted with the o200k tokenizer (what budgets check before sending). */
+export function promptTokens(messages: readonly ChatMessage[]): number {
+  return messages.reduce((sum, message) => sum + 4 + countTokens(typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '')), 0);
+}
+
+/**
+ * One chat exchange, streamed. A reply that stops at the length limit is continued (up to twice) and
+ * joined; a content-filtered reply is an E_MODEL error; a call the budget cannot afford is an E_BUDGET
+ * error raised before it is sent.
+ */
+export async function chat(options: ChatOptions, messages: ChatMessage[]): Promise<string> {
+  const { client, model, meter, budget } = options;
+  let text = '';
+  let conversation = [...messages];
+  for (let round = 0; round <= MAX_CONTINUATIONS; round++) {
+    checkBudget(budget, meter, model, promptTokens(conversation) + (options.maxOutputTokens ?? 0));
+    const stream = await client.chat.completions.create({
+      model,
+      messages: conversation,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(options.maxOutputTokens ? { max_tokens: options.maxOutputTokens } : {}),
+    });
+    let part = '';
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      if (choice?.delta?.content) {
+        part += choice.delta.content;
+        options.onProgress?.(text.length + part.length);
+      }
+      if (choice?.finish_reason) finish = choice.finish_reason;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    meter.add(model, {
+      // A server that sends no usage is metered by our own count, so budgets still hold.
+      input: usage?.prompt_tokens ?? promptTokens(conversation),
+      output: usage?.completion_tokens ?? countTokens(part),
+      cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      requests: 1,
+    });
+    text += part;
+    if (finish === 'content_filter') throw new ZhikuError('E_MODEL', `the model's reply was withheld by its content filter`, { item: model });
+    if (finish !== 'length') break;
+    conversation = [...messages, { role: 'assistant', content: text }, { role: 'user', content: '继续，从中断处接着写，不要重复。' }];
+  }
+  checkBudget(budget, meter, model, 0);
+  return text;
+}
+
+function checkBudget(budget: Budget | undefined, meter: UsageMeter, model: string, next: number): void {
+  if (!budget) return;
+  const total = meter.total();
+  const used = total.input + total.output;
+  if (budget.maxTokens !== undefined && used + next > budget.maxTokens) {
+    throw new ZhikuError('E_BUDGET', `token budget ${budget.maxTokens.toLocaleString('en-US')} reached (${used.toLocaleString('en-US')} used${next ? `, the next call needs about ${next.toLocaleString('en-US')}` : ''})`, { item: model });
+  }
+  if (budget.maxCost !== undefined) {
+    const cost = meter.cost(budget.price);
+    const nextCost = budget.price?.(model, { input: next, output: 0, cached: 0, requests: 1 }) ?? 0;
+    if (cost !== null && cost + nextCost > budget.maxCost) {
+      throw new ZhikuError('E_BUDGET', `cost budget ${budget.maxCost} reached (${cost.toFixed(4)} spent)`, { item: model });
+    }
+  }
+}

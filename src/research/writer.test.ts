@@ -1,0 +1,196 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openCatalog } from '../catalog/index.js';
+import { computeCost, convert, formatMoney } from '../catalog/cost.js';
+import { loadConfig } from '../config/load-config.js';
+import { chat, UsageMeter } from '../model/chat.js';
+import { modelClient } from '../model/client.js';
+import { type FakeOpenAi, type FakeRequest, startFakeOpenAi } from '../../test/fake-openai.js';
+import { runZhiku, tempDir } from '../../test/helpers.js';
+import { chunkSentences } from './compose.js';
+import type { EvidenceChunk } from './evidence.js';
+import { type PackEntry, parseDraft, verifyDraft } from './writer.js';
+
+const EXAMPLE = resolve('examples/research-task');
+const MODEL = 'gpt-4o-mini';
+
+function entry(id: string, text: string, title = `doc ${id}`): PackEntry {
+  const evidence: EvidenceChunk = { chunkId: Number(id.slice(1)), chunk: 1, page: null, text, relevance: 1, source: { documentId: `d${id}`, title, kind: 'corpus' } };
+  return { id, evidence, text };
+}
+
+describe('verifying a draft against its pack', () => {
+  const pack = [
+    entry('E1', '智谱于 9 月 30 日发布新一代旗舰模型 GLM-4.6。新模型的上下文窗口从 128K 扩展到 200K。'),
+    entry('E2', 'Qwen3 系列以 Apache 2.0 许可开放权重，开发者可以在本地部署。'),
+  ];
+
+  it('keeps a supported sentence, re-cites a misattributed one, removes an unsupported one and a wrong number', () => {
+    const draft = [
+      '智谱于 9 月 30 日发布新一代旗舰模型 GLM-4.6[E1]。Qwen3 系列以 Apache 2.0 许可开放权重，开发者可以在本地部署。[E1]',
+      '',
+      '该模型的售价为每百万词元 999 元，远低于同类产品。[E7] 新模型的上下文窗口从 128K 扩展到 400K。[E1]',
+    ].join('\n');
+    const { paragraphs, counts } = verifyDraft(draft, pack);
+    expect(counts).toEqual({ kept: 1, recited: 1, removed: 2, unknownIds: 1 });
+    expect(paragraphs).toHaveLength(1);
+    expect(paragraphs[0]!.groups.map((group) => [group.evidence.chunkId, group.sentences])).toEqual([
+      [1, ['智谱于 9 月 30 日发布新一代旗舰模型 GLM-4.6。']],
+      [2, ['Qwen3 系列以 Apache 2.0 许可开放权重，开发者可以在本地部署。']],
+    ]);
+  });
+
+  it('reads markers before or after the full stop, several ids in one bracket, and list lines as sentences', () => {
+    expect(parseDraft('甲方发布了模型[E1]。乙方开放了权重。[E2, E3]\n- 丙方降低了价格[E4]')).toEqual([
+      [
+        { text: '甲方发布了模型。', ids: ['E1'] },
+        { text: '乙方开放了权重。', ids: ['E2', 'E3'] },
+      ],
+      [{ text: '丙方降低了价格', ids: ['E4'] }],
+    ]);
+  });
+});
+
+/** Evidence blocks of a writing request: `[En] 《title》` then the text sent. */
+function packOf(request: FakeRequest): { id: string; title: string; text: string }[] {
+  const messages = request.body.messages as { role: string; content: string }[];
+  const user = messages.find((message) => message.role === 'user')?.content ?? '';
+  return [...user.matchAll(/\[(E\d+)\] 《([^\n]*)》\n([\s\S]*?)(?=\n\n\[E\d+\] 《|$)/g)].map((m) => ({ id: m[1]!, title: m[2]!, text: m[3]!.trim() }));
+}
+
+/**
+ * A scripted writer that drafts from the pack it was sent: the first sentence of E1 cited correctly,
+ * the first sentence of E2 cited to E1 (unsupported there), and an invented claim cited to an id that
+ * was not in the pack.
+ */
+function scriptedDraft(request: FakeRequest): string {
+  const pack = packOf(request);
+  const first = (text: string) => chunkSentences(text)[0] ?? text.split('。')[0]!;
+  const lines = [`${first(pack[0]!.text)}[E1]`];
+  if (pack[1]) lines.push(`${first(pack[1].text)}[E1]`);
+  lines.push(`该公司宣布明年的营收将增长九倍。[E${pack.length + 5}]`);
+  return lines.join('');
+}
+
+describe('research with a model endpoint (fake server on 127.0.0.1)', () => {
+  let server: FakeOpenAi | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('sends each section only its pack, verifies every sentence, and reports the server\'s usage and cost', async () => {
+    let call = 0;
+    server = await startFakeOpenAi((request) => {
+      call++;
+      return { content: scriptedDraft(request), promptTokens: 1000 + call, completionTokens: 60 + call };
+    });
+    const home = tempDir();
+    const out = join(tempDir(), 'out');
+    // The example task plus a document on another subject, which no pack may carry.
+    const task = tempDir();
+    const corpus = [
+      ...(JSON.parse(readFileSync(join(EXAMPLE, 'long_context.json'), 'utf8')) as { title: string; content: string }[]),
+      { title: '城市公园的春季花展', content: '城市公园的春季花展将于三月开幕，展出郁金香和樱花。花展期间公园延长开放时间，并增设夜间灯光。' },
+    ];
+    writeFileSync(join(task, 'query.json'), readFileSync(join(EXAMPLE, 'query.json')));
+    writeFileSync(join(task, 'long_context.json'), JSON.stringify(corpus));
+    const env = { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: MODEL, ZHIKU_LLM_API_KEY: 'test' };
+    const result = await runZhiku(['--home', home, 'research', task, '--out', out], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const calls = server.requests.filter((request) => request.path.endsWith('/chat/completions'));
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    // Streamed, with usage asked for.
+    for (const request of calls) expect(request.body).toMatchObject({ model: MODEL, stream: true, stream_options: { include_usage: true } });
+
+    // Only pack chunks were sent: every block is a chunk of a corpus document, at most eight per call,
+    // and the off-topic document is in none.
+    for (const request of calls) {
+      expect(JSON.stringify(request.body.messages)).not.toContain('郁金香');
+      const pack = packOf(request);
+      expect(pack.length).toBeGreaterThanOrEqual(2);
+      expect(pack.length).toBeLessThanOrEqual(8);
+      for (const block of pack) {
+        const doc = corpus.find((d) => d.title === block.title);
+        expect(doc, block.title).toBeDefined();
+        expect(doc!.content.replace(/\s+/g, '')).toContain(block.text.replace(/…$/, '').replace(/\s+/g, '').slice(0, 60));
+      }
+    }
+
+    const taskReport = readFileSync(join(out, 'task-report.md'), 'utf8');
+    // Each call's draft had one supported sentence, one misattributed (re-cited) and one invented claim with an unknown id (removed).
+    // A repair round (篇幅不足) whose draft was not used is not counted in the report's verification.
+    const writing = calls.filter((request) => !JSON.stringify(request.body.messages).includes('篇幅不足')).length;
+    expect(writing).toBeGreaterThanOrEqual(4);
+    expect(taskReport).toContain(`${writing} kept, ${writing} re-cited to a supporting chunk of the pack, ${writing} removed as unsupported; ${writing} citation ids were not in the pack.`);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).not.toContain('营收将增长九倍');
+
+    // Usage equals what the server reported, summed; cost from the catalog.
+    const input = calls.reduce((sum, _, i) => sum + 1000 + i + 1, 0);
+    const output = calls.reduce((sum, _, i) => sum + 60 + i + 1, 0);
+    expect(taskReport).toContain(`| ${MODEL} | ${calls.length} | ${input.toLocaleString('en-US')} | 0 | ${output.toLocaleString('en-US')} |`);
+    const catalog = await openCatalog(loadConfig({ flags: { home }, env: {}, cwd: process.cwd() }));
+    const model = catalog.resolve(MODEL);
+    const cost = computeCost(model, { input, output, cached: 0, requests: calls.length }).total;
+    const usd = convert(cost, model.price!.currency, 'USD', catalog.rate);
+    expect(taskReport).toContain(`## Cost\n\n${formatMoney(usd, 'USD')} (${formatMoney(convert(usd, 'USD', 'CNY', catalog.rate), 'CNY')}), priced from the model catalog`);
+  }, 60_000);
+
+  it('stops cleanly at a token budget: exit 3, the partial report saved, the reason in the Task Report', async () => {
+    server = await startFakeOpenAi((request) => ({ content: scriptedDraft(request), promptTokens: 1500, completionTokens: 100 }));
+    const out = join(tempDir(), 'out');
+    const env = { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: MODEL };
+    const result = await runZhiku(['--home', tempDir(), 'research', EXAMPLE, '--out', out, '--max-tokens', '4000'], env);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/research stopped early: token budget 4,000 reached/);
+    expect(existsSync(join(out, 'report.md'))).toBe(true);
+    const taskReport = readFileSync(join(out, 'task-report.md'), 'utf8');
+    expect(taskReport).toMatch(/### Stopped early\n\ntoken budget 4,000 reached \(3,200 used, the next call needs about [\d,]+\)\. The report above is partial/);
+    expect(server.requests.length).toBe(2);
+  }, 60_000);
+});
+
+describe('chat calls', () => {
+  let server: FakeOpenAi | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('retry a 429 after its Retry-After, a 500 and a timeout, then succeed', async () => {
+    let n = 0;
+    server = await startFakeOpenAi(() => {
+      n++;
+      if (n === 1) return { content: 'slow down', status: 429, headers: { 'retry-after': '1' } };
+      if (n === 2) return { content: 'boom', status: 500 };
+      if (n === 3) return { content: 'late', delayMs: 3000 };
+      return { content: '答复。', promptTokens: 7, completionTokens: 3 };
+    });
+    const meter = new UsageMeter();
+    const started = performance.now();
+    const text = await chat({ client: modelClient({ baseUrl: server.baseUrl }, 1000), model: MODEL, meter }, [{ role: 'user', content: '问' }]);
+    expect(text).toBe('答复。');
+    expect(server.requests).toHaveLength(4);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2000); // 1 s Retry-After + 1 s timeout
+    expect(meter.total()).toEqual({ input: 7, output: 3, cached: 0, requests: 1 });
+  }, 30_000);
+
+  it('continue a reply cut at the length limit and report a filtered one', async () => {
+    let n = 0;
+    server = await startFakeOpenAi(() => (++n === 1 ? { content: '前半句，', finishReason: 'length' } : { content: '后半句。', finishReason: 'stop' }));
+    const meter = new UsageMeter();
+    const client = modelClient({ baseUrl: server.baseUrl });
+    expect(await chat({ client, model: MODEL, meter }, [{ role: 'user', content: '写' }])).toBe('前半句，后半句。');
+    expect((server.requests[1]!.body.messages as { role: string; content: string }[]).slice(-2)).toEqual([
+      { role: 'assistant', content: '前半句，' },
+      { role: 'user', content: '继续，从中断处接着写，不要重复。' },
+    ]);
+    expect(meter.total().requests).toBe(2);
+    await server.close();
+    server = await startFakeOpenAi(() => ({ content: '', finishReason: 'content_filter' }));
+    await expect(chat({ client: modelClient({ baseUrl: server.baseUrl }), model: MODEL, meter }, [{ role: 'user', content: '写' }])).rejects.toMatchObject({ code: 'E_MODEL' });
+  });
+});
