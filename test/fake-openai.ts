@@ -1,6 +1,6 @@
 /**
  * A fake OpenAI-compatible server on 127.0.0.1 for model-backed paths: it records every request and
- * answers chat completions (with `usage` figures like a real server's) and audio transcriptions
+ * answers chat completions (with `usage` figures like a real server's), embeddings (`json` as given) and audio transcriptions
  * (multipart uploads; `body` holds the form's text fields and `fileBytes` the upload's size) with what
  * `reply` returns. A chat request with `stream: true` is answered as server-sent events in a few
  * pieces, with a final usage chunk when `stream_options.include_usage` is set, as OpenAI does.
@@ -73,6 +73,11 @@ export async function startFakeOpenAi(reply: Reply): Promise<FakeOpenAi> {
       if (request.path.endsWith('/audio/transcriptions')) {
         const answer = reply(request);
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.status && answer.status >= 400 ? { error: { message: answer.content } } : (answer.json ?? { text: answer.content })));
+        return;
+      }
+      if (request.path.endsWith('/embeddings')) {
+        const answer = reply(request);
+        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.status && answer.status >= 400 ? { error: { message: answer.content } } : answer.json));
         return;
       }
       if (!request.path.endsWith('/chat/completions')) {

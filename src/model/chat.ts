@@ -144,3 +144,26 @@ function checkBudget(budget: Budget | undefined, meter: UsageMeter, model: strin
     }
   }
 }
+
+/** Embeddings of `texts` (one request), metered under the embedding model and checked against the budget first. */
+export async function embed(options: Omit<ChatOptions, 'onProgress' | 'maxOutputTokens'>, texts: readonly string[]): Promise<number[][]> {
+  const { client, model, meter, budget } = options;
+  if (!texts.length) return [];
+  checkBudget(budget, meter, model, texts.reduce((sum, text) => sum + countTokens(text), 0));
+  // Floats, not the client's default base64: not every compatible server encodes base64.
+  const response = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' });
+  meter.add(model, { input: response.usage?.prompt_tokens ?? texts.reduce((sum, text) => sum + countTokens(text), 0), requests: 1 });
+  return [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+}
+
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}

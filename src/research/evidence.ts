@@ -58,8 +58,23 @@ const MMR_LAMBDA = 0.7;
 
 export class EvidenceFinder {
   private readonly documents = new Map<string, Promise<StoredDocument | null>>();
+  /** Translations beyond the dictionary's (a model's), added to the expanded query when a query names the term. */
+  private readonly extraTranslations = new Map<string, string[]>();
 
   constructor(private readonly library: Library) {}
+
+  addTranslations(translations: ReadonlyMap<string, readonly string[]>): void {
+    for (const [term, list] of translations) this.extraTranslations.set(term, [...list]);
+  }
+
+  /** The query with its dictionary translations and any added ones; null when nothing was added. */
+  private expand(query: string): string | null {
+    const expanded = expandQuery(query);
+    const words = new Set(query.split(/\s+/));
+    const extra = [...this.extraTranslations].filter(([term]) => words.has(term)).flatMap(([, list]) => list);
+    if (!expanded.added.length && !extra.length) return null;
+    return [expanded.query, ...extra].join(' ');
+  }
 
   async find(query: string, options: RetrieveOptions = {}): Promise<EvidenceChunk[]> {
     // Searched deeper than kept: the subject filter drops many hits of a generic section query.
@@ -67,8 +82,8 @@ export class EvidenceFinder {
     const search = { collections: options.collections, since: options.since, limit: options.onSubject ? limit * 5 : limit };
     const lists = [(await this.library.search(query, search)).hits];
     if (options.crossLingual !== false) {
-      const expanded = expandQuery(query);
-      if (expanded.added.length) lists.push((await this.library.search(expanded.query, search)).hits);
+      const expanded = this.expand(query);
+      if (expanded) lists.push((await this.library.search(expanded, search)).hits);
     }
     const hits = fuseRelative(lists);
     if (!hits.length) return [];
@@ -134,7 +149,7 @@ export class EvidenceFinder {
     const search = { collections: options.collections, since: options.since, limit: 1000 };
     const subjectQuery = terms.subject.join(' ');
     const bySubject = subjectQuery
-      ? fuseRelative([(await this.library.search(subjectQuery, search)).hits, (await this.library.search(expandQuery(subjectQuery).query, search)).hits])
+      ? fuseRelative([(await this.library.search(subjectQuery, search)).hits, (await this.library.search(this.expand(subjectQuery) ?? subjectQuery, search)).hits])
       : [];
     const byQuery = (await this.library.search(terms.query.join(' '), search)).hits;
     const best = (hits: readonly SearchHit[]) => {

@@ -23,7 +23,7 @@ import {
   wantsTable,
 } from './compose.js';
 import { ZhikuError } from '../errors.js';
-import type { ChatMessage } from '../model/chat.js';
+import { type ChatMessage, cosine } from '../model/chat.js';
 import { countUnits } from '../text/measure.js';
 import { type DataFigure, dataEvidence } from './data.js';
 import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
@@ -33,12 +33,14 @@ import { citationMarker, type CitationStyle, renderReport } from './render.js';
 import { type Requirements, parseRequirements } from './requirements.js';
 import { type EvidenceRecord, type SelfCheck, selfCheck, sentenceBefore, support } from './selfcheck.js';
 import type { ResearchTask } from './task.js';
-import { type PackEntry, type VerifyCounts, evidencePack, expandMessages, sectionMessages, verifyDraft } from './writer.js';
+import { type PackEntry, type Similarity, type VerifyCounts, evidencePack, expandMessages, parseDraft, parseTranslations, sectionMessages, translationMessages, verifyDraft } from './writer.js';
 
 /** A model endpoint for the writing: `chat` is already bound to its client, model, meter and budget. */
 export interface ModelWriter {
   model: string;
   chat: (messages: ChatMessage[]) => Promise<string>;
+  /** With an embedding model: vectors for texts, so a faithful paraphrase verifies (metered like chat). */
+  embed?: (texts: string[]) => Promise<number[][]>;
 }
 
 export interface ResearchOptions {
@@ -96,6 +98,8 @@ const DEFAULT_TARGET = { zh: 1500, en: 900 };
 const UNITS_PER_DOCUMENT = 80;
 /** Top-ups come from this best share of the ranked documents only: lower down, most are off-topic. */
 const TOP_UP_SHARE = 0.4;
+/** Key terms sent to the model for translation: the subject's and the query's first. */
+const MODEL_TRANSLATED_TERMS = 24;
 /** At most this share of the target length quotes a data attachment's computed figures. */
 const DATA_SHARE = 0.15;
 /** A translated term counts for a little less than the term as the task wrote it. */
@@ -138,8 +142,24 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     }
     return out;
   };
-  const contextTerms = bilingual(termWeights(unique([...tokens(requirements.title ?? ''), ...tokens(normalizeText(task.query))])));
+  const queryTerms = unique([...tokens(requirements.title ?? ''), ...tokens(normalizeText(task.query))]);
   const subjectTerms = subjectTermsOf(normalizeText(requirements.title ?? task.query), tokens);
+  // With a model: it translates the key terms too (names the dictionary lacks); a failed or
+  // unaffordable call leaves the dictionary's translations.
+  let stoppedEarly: string | null = null;
+  if (options.writer) {
+    const terms = unique([...subjectTerms, ...queryTerms.filter((term) => term.length >= 2)]).slice(0, MODEL_TRANSLATED_TERMS);
+    try {
+      const found = parseTranslations(await options.writer.chat(translationMessages(terms)), terms);
+      for (const [term, list] of found) translations.set(term, unique([...translate(term), ...list.map((t) => normalizeText(t).toLowerCase())]));
+      finder.addTranslations(found);
+    } catch (error) {
+      // A reply that is not JSON costs only the translations; a budget stop ends the writing too.
+      if (!(error instanceof ZhikuError)) throw error;
+      if (error.code === 'E_BUDGET') stoppedEarly = error.message;
+    }
+  }
+  const contextTerms = bilingual(termWeights(queryTerms));
   const core = new Set([...subjectTerms, ...subjectTerms.flatMap(translate).flatMap(tokens).filter((token) => token.length >= (/\p{Script=Han}/u.test(token) ? 2 : 3) && !GENERIC_TITLE_WORDS.has(token))]);
   const plan = planSections(requirements);
   const pools = new Map<PlannedSection, Candidate[]>();
@@ -194,7 +214,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const { min: lengthMin } = requirements.length ?? { min: target * 0.9 };
   let model: ResearchResult['model'];
   if (options.writer) {
-    const written = await composeWithModel(plan, pools, budgetFor(1), requirements, task, options.writer);
+    const written = await composeWithModel(plan, pools, budgetFor(1), requirements, task, options.writer, stoppedEarly);
     sections = decorate(written.sections);
     report = renderReport(sections, renderOptions);
     // One repair round: the body section furthest under its budget is asked for more from the same pack.
@@ -203,7 +223,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
       const deficit = lengthMin - measureLength(report);
       try {
         const draft = await options.writer.chat(expandMessages(short.messages, short.draft, short.units + deficit * 1.2, requirements.language));
-        const verified = verifyDraft(draft, short.pack);
+        const verified = verifyDraft(draft, short.pack, await embeddingSimilarity(options.writer, draft, short.pack));
         const index = plan.indexOf(short.section);
         if (countGroups(verified.paragraphs) > countGroups(written.sections[index]!.paragraphs)) {
           written.counts = addCounts(written.counts, verified.counts);
@@ -313,12 +333,13 @@ async function composeWithModel(
   requirements: Requirements,
   task: ResearchTask,
   writer: ModelWriter,
+  stoppedBefore: string | null,
 ): Promise<{ sections: ComposedSection[]; drafts: SectionDraft[]; counts: VerifyCounts; stopped: string | null; repaired: string | null }> {
   const everything = [...pools.values()].flat().sort((a, b) => b.score - a.score);
   const sections: ComposedSection[] = [];
   const drafts: SectionDraft[] = [];
   let counts: VerifyCounts = { kept: 0, recited: 0, removed: 0, unknownIds: 0 };
-  let stopped: string | null = null;
+  let stopped = stoppedBefore;
   for (const section of plan) {
     const composed: ComposedSection = { name: section.name, role: section.role, paragraphs: [] };
     sections.push(composed);
@@ -340,13 +361,35 @@ async function composeWithModel(
       stopped = error.message;
       continue;
     }
-    const verified = verifyDraft(draft, pack);
+    let similarity: Similarity | undefined;
+    try {
+      similarity = await embeddingSimilarity(writer, draft, pack);
+    } catch (error) {
+      if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
+      stopped = error.message;
+    }
+    const verified = verifyDraft(draft, pack, similarity);
     counts = addCounts(counts, verified.counts);
     composed.paragraphs = verified.paragraphs;
     if (lead && composed.paragraphs[0]) composed.paragraphs[0].lead = lead;
     drafts.push({ section, pack, messages, draft, budget: budget(section), units: countUnits(verified.paragraphs.flatMap((p) => p.groups.flatMap((g) => g.sentences)).join('')) });
   }
   return { sections, drafts, counts, stopped, repaired: null };
+}
+
+/** Cosine similarity of the draft's sentences to the pack's chunks, from one embedding call; undefined without an embedding model. */
+async function embeddingSimilarity(writer: ModelWriter, draft: string, pack: readonly PackEntry[]): Promise<Similarity | undefined> {
+  if (!writer.embed) return undefined;
+  const sentences = [...new Set(parseDraft(draft).flatMap((paragraph) => paragraph.map((sentence) => sentence.text)))];
+  if (!sentences.length) return undefined;
+  const vectors = await writer.embed([...sentences, ...pack.map((entry) => entry.text)]);
+  const bySentence = new Map(sentences.map((sentence, i) => [sentence, vectors[i]!]));
+  const byEntry = new Map(pack.map((entry, i) => [entry.id, vectors[sentences.length + i]!]));
+  return (sentence, entry) => {
+    const a = bySentence.get(sentence);
+    const b = byEntry.get(entry.id);
+    return a && b ? cosine(a, b) : 0;
+  };
 }
 
 function addCounts(a: VerifyCounts, b: VerifyCounts): VerifyCounts {

@@ -10,7 +10,7 @@ import { type FakeOpenAi, type FakeRequest, startFakeOpenAi } from '../../test/f
 import { runZhiku, tempDir } from '../../test/helpers.js';
 import { chunkSentences } from './compose.js';
 import type { EvidenceChunk } from './evidence.js';
-import { type PackEntry, parseDraft, verifyDraft } from './writer.js';
+import { type PackEntry, type Similarity, parseDraft, verifyDraft } from './writer.js';
 
 const EXAMPLE = resolve('examples/research-task');
 const MODEL = 'gpt-4o-mini';
@@ -41,6 +41,15 @@ describe('verifying a draft against its pack', () => {
     ]);
   });
 
+  it('accepts a faithful paraphrase when an embedding model finds it close to the chunk, numbers still checked', () => {
+    const draft = '阿里的千问三代以宽松许可公开权重，开发者能自行部署。[E2]通义千问第三代模型共开放了 9 个版本。[E2]';
+    expect(verifyDraft(draft, pack).counts).toMatchObject({ kept: 0, removed: 2 });
+    const close: Similarity = (sentence, entry) => (entry.id !== 'E2' ? 0.1 : sentence.startsWith('阿里的千问三代') ? 0.9 : 0.95);
+    const { paragraphs, counts } = verifyDraft(draft, pack, close);
+    expect(counts).toMatchObject({ kept: 1, recited: 0, removed: 1 });
+    expect(paragraphs[0]!.groups[0]).toMatchObject({ evidence: { chunkId: 2 }, sentences: ['阿里的千问三代以宽松许可公开权重，开发者能自行部署。'] });
+  });
+
   it('reads markers before or after the full stop, several ids in one bracket, and list lines as sentences', () => {
     expect(parseDraft('甲方发布了模型[E1]。乙方开放了权重。[E2, E3]\n- 丙方降低了价格[E4]')).toEqual([
       [
@@ -59,12 +68,15 @@ function packOf(request: FakeRequest): { id: string; title: string; text: string
   return [...user.matchAll(/\[(E\d+)\] 《([^\n]*)》\n([\s\S]*?)(?=\n\n\[E\d+\] 《|$)/g)].map((m) => ({ id: m[1]!, title: m[2]!, text: m[3]!.trim() }));
 }
 
+const isTranslation = (request: FakeRequest) => JSON.stringify(request.body.messages).includes('bilingual search engine');
+
 /**
  * A scripted writer that drafts from the pack it was sent: the first sentence of E1 cited correctly,
  * the first sentence of E2 cited to E1 (unsupported there), and an invented claim cited to an id that
  * was not in the pack.
  */
 function scriptedDraft(request: FakeRequest): string {
+  if (isTranslation(request)) return '{}';
   const pack = packOf(request);
   const first = (text: string) => chunkSentences(text)[0] ?? text.split('。')[0]!;
   const lines = [`${first(pack[0]!.text)}[E1]`];
@@ -107,7 +119,7 @@ describe('research with a model endpoint (fake server on 127.0.0.1)', () => {
 
     // Only pack chunks were sent: every block is a chunk of a corpus document, at most eight per call,
     // and the off-topic document is in none.
-    for (const request of calls) {
+    for (const request of calls.filter((r) => !isTranslation(r))) {
       expect(JSON.stringify(request.body.messages)).not.toContain('郁金香');
       const pack = packOf(request);
       expect(pack.length).toBeGreaterThanOrEqual(2);
@@ -122,7 +134,8 @@ describe('research with a model endpoint (fake server on 127.0.0.1)', () => {
     const taskReport = readFileSync(join(out, 'task-report.md'), 'utf8');
     // Each call's draft had one supported sentence, one misattributed (re-cited) and one invented claim with an unknown id (removed).
     // A repair round (篇幅不足) whose draft was not used is not counted in the report's verification.
-    const writing = calls.filter((request) => !JSON.stringify(request.body.messages).includes('篇幅不足')).length;
+    const writing = calls.filter((request) => !isTranslation(request) && !JSON.stringify(request.body.messages).includes('篇幅不足')).length;
+    expect(calls.filter(isTranslation)).toHaveLength(1);
     expect(writing).toBeGreaterThanOrEqual(4);
     expect(taskReport).toContain(`${writing} kept, ${writing} re-cited to a supporting chunk of the pack, ${writing} removed as unsupported; ${writing} citation ids were not in the pack.`);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
@@ -149,7 +162,64 @@ describe('research with a model endpoint (fake server on 127.0.0.1)', () => {
     expect(existsSync(join(out, 'report.md'))).toBe(true);
     const taskReport = readFileSync(join(out, 'task-report.md'), 'utf8');
     expect(taskReport).toMatch(/### Stopped early\n\ntoken budget 4,000 reached \(3,200 used, the next call needs about [\d,]+\)\. The report above is partial/);
+    // The translation call and one section fitted; the next section would not.
     expect(server.requests.length).toBe(2);
+  }, 60_000);
+});
+
+describe('model translation of search terms', () => {
+  it('reaches an English source by a name the dictionary lacks (豆包 → Doubao)', async () => {
+    const server = await startFakeOpenAi((request) => {
+      if (isTranslation(request)) {
+        const terms = JSON.parse((request.body.messages as { content: string }[])[1]!.content) as string[];
+        return { content: JSON.stringify(Object.fromEntries(terms.filter((t) => t === '豆包').map((t) => [t, ['Doubao']]))) };
+      }
+      return { content: scriptedDraft(request) };
+    });
+    const task = tempDir();
+    writeFileSync(join(task, 'query.json'), JSON.stringify({ task: 'doubao', query: '请撰写《豆包大模型简报》，包含以下部分：（1）引言；（2）模型能力；（3）总结。字数在100至400之间。' }));
+    writeFileSync(
+      join(task, 'long_context.json'),
+      JSON.stringify([
+        { title: 'Doubao 1.5 Pro release notes', content: 'Doubao 1.5 Pro is the flagship AI system of ByteDance. Doubao 1.5 Pro reads 256K tokens of context at once and is priced for high-volume use.' },
+        { title: '城市公园的春季花展', content: '城市公园的春季花展将于三月开幕，展出郁金香和樱花。花展期间公园延长开放时间，并增设夜间灯光。' },
+      ]),
+    );
+    const out = join(tempDir(), 'out');
+    const offline = await runZhiku(['--home', tempDir(), 'research', task, '--out', join(out, 'offline'), '--offline']);
+    expect(offline.code).toBe(0);
+    expect(readFileSync(join(out, 'offline', 'report.md'), 'utf8')).not.toContain('Doubao 1.5 Pro release notes');
+    const result = await runZhiku(['--home', tempDir(), 'research', task, '--out', join(out, 'model')], { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: MODEL });
+    await server.close();
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(out, 'model', 'report.md'), 'utf8')).toContain('[long_context: "Doubao 1.5 Pro release notes", chunk 1]');
+  }, 60_000);
+});
+
+describe('embedding-checked citations through the CLI', () => {
+  it('keeps a paraphrase the embedding model finds close to its chunk, and meters the embedding calls', async () => {
+    const paraphrase = '智谱新旗舰把可处理的上下文扩大到二十万标记。';
+    const server = await startFakeOpenAi((request) => {
+      if (request.path.endsWith('/embeddings')) {
+        const input = request.body.input as string[];
+        // The paraphrase and any chunk about GLM-4.6's window point one way; everything else another.
+        const vector = (text: string, i: number) => (text === paraphrase || /200K/.test(text) ? [1, 0, 0] : [0, Math.cos(i), Math.sin(i)]);
+        return { content: '', json: { object: 'list', data: input.map((text, i) => ({ object: 'embedding', index: i, embedding: vector(text, i + 1) })), model: 'text-embedding-3-small', usage: { prompt_tokens: 500, total_tokens: 500 } } };
+      }
+      if (isTranslation(request)) return { content: '{}' };
+      const pack = packOf(request);
+      const glm = pack.find((block) => /200K/.test(block.text));
+      return { content: glm ? `${paraphrase}[${glm.id}]` : scriptedDraft(request) };
+    });
+    const out = join(tempDir(), 'out');
+    const env = { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: MODEL, ZHIKU_EMBED_MODEL: 'text-embedding-3-small' };
+    const result = await runZhiku(['--home', tempDir(), 'research', EXAMPLE, '--out', out], env);
+    const embeddings = server.requests.filter((request) => request.path.endsWith('/embeddings')).length;
+    await server.close();
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(paraphrase);
+    expect(embeddings).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'task-report.md'), 'utf8')).toContain(`| text-embedding-3-small | ${embeddings} | ${(500 * embeddings).toLocaleString('en-US')} | 0 | 0 |`);
   }, 60_000);
 });
 

@@ -18,6 +18,14 @@ import { support } from './selfcheck.js';
 
 /** A sentence is supported by a chunk that shares at least this share of its character bigrams. */
 export const SUPPORT_THRESHOLD = 0.5;
+/**
+ * With an embedding model: a sentence whose embedding has at least this cosine similarity with the
+ * chunk's is supported too (a faithful paraphrase); its numbers must still be in the chunk.
+ */
+export const EMBEDDING_THRESHOLD = 0.8;
+
+/** Similarity of a sentence to a pack entry by another measure than bigrams (embeddings), 0–1. */
+export type Similarity = (sentence: string, entry: PackEntry) => number;
 /** Chunks per section pack, and the pack's size in characters: the section's share of a small prompt. */
 const PACK_CHUNKS = 8;
 const PACK_CHARACTERS = 6000;
@@ -129,16 +137,20 @@ function numbersIn(sentence: string, chunk: string): boolean {
   return (normalizeText(sentence).match(NUMBER) ?? []).every((number) => text.includes(number.replace(/,/g, '')));
 }
 
-function supports(sentence: string, entry: PackEntry): number {
+/** How well `entry` supports `sentence` on the bigram scale: the embedding similarity counts when it passes its own threshold. */
+function supports(sentence: string, entry: PackEntry, similarity?: Similarity): number {
   if (!numbersIn(sentence, entry.evidence.text)) return 0;
-  return support(sentence, entry.evidence.text) ?? 0;
+  const lexical = support(sentence, entry.evidence.text) ?? 0;
+  if (lexical >= SUPPORT_THRESHOLD || !similarity) return lexical;
+  const semantic = similarity(sentence, entry);
+  return semantic >= EMBEDDING_THRESHOLD ? Math.max(lexical, SUPPORT_THRESHOLD + (semantic - EMBEDDING_THRESHOLD)) : lexical;
 }
 
 /**
  * Checks every sentence of a draft against its pack: kept, re-cited or removed, counted. Consecutive
  * sentences on one chunk share one citation.
  */
-export function verifyDraft(draft: string, pack: readonly PackEntry[]): { paragraphs: Paragraph[]; counts: VerifyCounts } {
+export function verifyDraft(draft: string, pack: readonly PackEntry[], similarity?: Similarity): { paragraphs: Paragraph[]; counts: VerifyCounts } {
   const byId = new Map(pack.map((entry) => [entry.id, entry]));
   const counts: VerifyCounts = { kept: 0, recited: 0, removed: 0, unknownIds: 0 };
   const paragraphs: Paragraph[] = [];
@@ -147,13 +159,13 @@ export function verifyDraft(draft: string, pack: readonly PackEntry[]): { paragr
     for (const sentence of sentences) {
       const cited = sentence.ids.map((id) => byId.get(id));
       counts.unknownIds += cited.filter((entry) => !entry).length;
-      const own = cited.find((entry) => entry && supports(sentence.text, entry) >= SUPPORT_THRESHOLD);
+      const own = cited.find((entry) => entry && supports(sentence.text, entry, similarity) >= SUPPORT_THRESHOLD);
       let chosen: PackEntry | undefined = own;
       if (own) counts.kept++;
       else {
         let best = 0;
         for (const entry of pack) {
-          const value = supports(sentence.text, entry);
+          const value = supports(sentence.text, entry, similarity);
           if (value > best) [best, chosen] = [value, entry];
         }
         if (chosen && best >= SUPPORT_THRESHOLD) counts.recited++;
@@ -169,4 +181,39 @@ export function verifyDraft(draft: string, pack: readonly PackEntry[]): { paragr
     if (groups.length) paragraphs.push({ groups });
   }
   return { paragraphs, counts };
+}
+
+/**
+ * One call that translates the task's search terms (Chinese → English, English → Chinese), so
+ * retrieval reaches sources in the other language by the names the dictionary lacks (豆包 → Doubao).
+ */
+export function translationMessages(terms: readonly string[]): ChatMessage[] {
+  return [
+    {
+      role: 'system',
+      content:
+        'You translate search terms for a bilingual search engine. Chinese terms get their usual English names, English terms their usual Chinese names; product and company names as their makers write them. Answer with one JSON object mapping each term to a list of at most two translations, nothing else.',
+    },
+    { role: 'user', content: JSON.stringify(terms) },
+  ];
+}
+
+/** The term → translations object of a reply (the first JSON object in it); nothing usable → empty. */
+export function parseTranslations(reply: string, terms: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const match = /\{[\s\S]*\}/.exec(reply);
+  if (!match) return out;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(match[0]);
+  } catch {
+    return out;
+  }
+  if (!parsed || typeof parsed !== 'object') return out;
+  for (const term of terms) {
+    const value = (parsed as Record<string, unknown>)[term];
+    const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= 60);
+    if (list.length) out.set(term, list.slice(0, 2).map((v) => v.trim()));
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Catalog, computeCost, convert, describeUsage, formatMoney, openCatalog, parseTokenCount } from '../../catalog/index.js';
 import { EXIT_CODES, ZhikuError } from '../../errors.js';
-import { type Budget, type Usage, UsageMeter, chat } from '../../model/chat.js';
+import { type Budget, type Usage, UsageMeter, chat, embed } from '../../model/chat.js';
 import { modelClient } from '../../model/client.js';
 import { startProgress } from '../progress.js';
 import { type ModelWriter, research } from '../../research/research.js';
@@ -131,6 +131,7 @@ async function modelWriter(context: CommandContext, options: ResearchCommandOpti
       }
     },
   };
+  if (llm.embedModel) writer.embed = (texts) => embed({ client, model: llm.embedModel!, meter, budget }, texts);
   return { writer, meter, catalog, stop: () => progress.stop() };
 }
 
