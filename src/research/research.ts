@@ -219,8 +219,9 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     report = renderReport(sections, renderOptions);
     // One repair round: the body section furthest under its budget is asked for more from the same pack.
     const short = written.drafts.filter((draft) => draft.section.role === 'body').sort((a, b) => a.units / a.budget - b.units / b.budget)[0];
-    if (!written.stopped && short && measureLength(report) < lengthMin) {
-      const deficit = lengthMin - measureLength(report);
+    // A body section left empty (every sentence removed) is repaired even when the length is met.
+    if (!written.stopped && short && (measureLength(report) < lengthMin || short.units === 0)) {
+      const deficit = Math.max(short.budget - short.units, lengthMin - measureLength(report));
       try {
         const draft = await options.writer.chat(expandMessages(short.messages, short.draft, short.units + deficit * 1.2, requirements.language));
         const verified = verifyDraft(draft, short.pack, await embeddingSimilarity(options.writer, draft, short.pack));

@@ -152,6 +152,25 @@ describe('research with a model endpoint (fake server on 127.0.0.1)', () => {
     expect(taskReport).toContain(`## Cost\n\n${formatMoney(usd, 'USD')} (${formatMoney(convert(usd, 'USD', 'CNY', catalog.rate), 'CNY')}), priced from the model catalog`);
   }, 60_000);
 
+  it('repairs a section whose every sentence was removed, once, from the same pack', async () => {
+    server = await startFakeOpenAi((request) => {
+      const text = JSON.stringify(request.body.messages);
+      if (isTranslation(request)) return { content: '{}' };
+      // The first findings section comes back with nothing its pack supports; asked again, it quotes the pack.
+      if (text.includes('章节：长上下文能力进展') && !text.includes('篇幅不足')) return { content: '该领域明年将出现十倍增长。[E1]' };
+      return { content: scriptedDraft(request) };
+    });
+    const out = join(tempDir(), 'out');
+    const result = await runZhiku(['--home', tempDir(), 'research', EXAMPLE, '--out', out], { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: MODEL });
+    expect(result.code).toBe(0);
+    const repairs = server.requests.filter((request) => JSON.stringify(request.body.messages).includes('篇幅不足'));
+    expect(repairs).toHaveLength(1);
+    expect(JSON.stringify(repairs[0]!.body.messages)).toContain('章节：长上下文能力进展');
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/## 长上下文能力进展\n\n[^#\n]+\[long_context: /);
+    expect(readFileSync(join(out, 'task-report.md'), 'utf8')).toContain('One repair round rewrote the short section “长上下文能力进展”.');
+  }, 60_000);
+
   it('stops cleanly at a token budget: exit 3, the partial report saved, the reason in the Task Report', async () => {
     server = await startFakeOpenAi((request) => ({ content: scriptedDraft(request), promptTokens: 1500, completionTokens: 100 }));
     const out = join(tempDir(), 'out');
