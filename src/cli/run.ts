@@ -47,11 +47,18 @@ export async function runCli(options: RunCliOptions): Promise<number> {
 
   program
     .command('add')
-    .description('add files, directories or corpus JSON files to the library')
-    .argument('<paths...>', 'PDF, DOCX, PPTX, markdown, text or corpus JSON files, or directories (recursively)')
+    .description('add files, directories, corpus JSON files or web pages (URLs) to the library')
+    .argument('<paths...>', 'PDF, DOCX, PPTX, markdown, text or corpus JSON files, directories (recursively), or http(s) URLs of articles')
     .option('-c, --collection <name>', 'add to this collection (repeatable)', collect, [])
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], opts) => setExit(await (await import('./commands/add.js')).addCommand(context, paths, opts)));
+
+  program
+    .command('fetch')
+    .description('fetch one web or WeChat article and write it as archive markdown (the library is not touched)')
+    .argument('<url>', 'the page')
+    .requiredOption('-o, --out <file>', 'the markdown file to write')
+    .action(async (url: string, opts) => setExit(await (await import('./commands/fetch.js')).fetchCommand(context, url, opts)));
 
   program
     .command('search')

@@ -1,8 +1,11 @@
 /**
  * @module cli/commands/add
- * `zhiku add <paths...>`: files and directories into the library; bad items are reported, the rest land.
+ * `zhiku add <paths or urls...>`: files, directories and web pages into the library; bad items are
+ * reported, the rest land.
  */
 import { collectFiles } from '../../collect/files.js';
+import type { CollectedItem } from '../../collect/types.js';
+import { collectUrls, isUrl } from '../../collect/web/collect-urls.js';
 import { visionSettings } from '../../image/vision.js';
 import { transcribeSettings } from '../../media/transcribe.js';
 import type { CommandContext } from '../context.js';
@@ -20,7 +23,13 @@ export async function addCommand(context: CommandContext, paths: string[], optio
   const report = await context.withLibrary(async (library) => {
     const progress = await startProgress(logger, paths.length, 'items');
     try {
-      return await library.ingest(collectFiles(paths, { maxFileBytes: config.ingest.maxFileBytes, vision: visionSettings(config.llm), transcribe: transcribeSettings(config.llm) }), {
+      const urls = paths.filter(isUrl);
+      const files = paths.filter((path) => !isUrl(path));
+      const items = concat(
+        collectFiles(files, { maxFileBytes: config.ingest.maxFileBytes, vision: visionSettings(config.llm), transcribe: transcribeSettings(config.llm) }),
+        collectUrls(urls, { allowHosts: config.fetch.allowHosts }),
+      );
+      return await library.ingest(items, {
         collections: options.collection ?? [],
         threads: config.ingest.threads,
         onProgress: (done, outcome) => {
@@ -54,4 +63,8 @@ export async function addCommand(context: CommandContext, paths: string[], optio
     logger.out(parts.join(', '));
   }
   return report.failed > 0 ? 1 : 0;
+}
+
+async function* concat(...sources: AsyncIterable<CollectedItem>[]): AsyncGenerator<CollectedItem> {
+  for (const source of sources) yield* source;
 }
