@@ -53,6 +53,37 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], opts) => setExit(await (await import('./commands/add.js')).addCommand(context, paths, opts)));
 
+  const feed = program.command('feed').description('follow RSS, Atom, RDF and JSON feeds (RSSHub and wewe-rss URLs too) and bring their entries into the library');
+  feed
+    .command('add')
+    .description('follow feeds (each is fetched once to check it is a feed)')
+    .argument('<urls...>', 'feed URLs')
+    .action(async (urls: string[]) => setExit(await (await import('./commands/feed.js')).feedAddCommand(context, urls)));
+  feed
+    .command('import')
+    .description('follow every feed of an OPML file')
+    .argument('<opml>', 'the OPML file')
+    .action(async (file: string) => setExit(await (await import('./commands/feed.js')).feedImportCommand(context, file)));
+  feed
+    .command('export')
+    .description('the followed feeds as OPML')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (opts) => setExit(await (await import('./commands/feed.js')).feedExportCommand(context, opts)));
+  feed
+    .command('ls')
+    .description('list followed feeds with their last update')
+    .option('--json', 'print as JSON')
+    .action(async (opts) => setExit(await (await import('./commands/feed.js')).feedListCommand(context, opts)));
+  feed
+    .command('update')
+    .description('fetch followed feeds (conditional GET) and add their new entries to the library')
+    .argument('[urls...]', 'feeds to update')
+    .option('--all', 'update every followed feed')
+    .option('--delay <ms>', 'pause between requests to one host (default 1000)', parseNonNegativeInt)
+    .option('--concurrency <n>', 'hosts fetched at once (default 4)', parsePositiveInt)
+    .option('--json', 'print the result as JSON')
+    .action(async (urls: string[], opts) => setExit(await (await import('./commands/feed.js')).feedUpdateCommand(context, urls, opts)));
+
   program
     .command('fetch')
     .description('fetch one web or WeChat article and write it as archive markdown (the library is not touched)')

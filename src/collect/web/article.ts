@@ -29,6 +29,51 @@ function turndown(): TurndownService {
 
 type Document = ReturnType<typeof parseHTML>['document'];
 
+/**
+ * An HTML fragment (a feed entry's full content) as markdown: lazy images resolved, links and images
+ * made absolute against `baseUrl`, the same converter as whole pages.
+ */
+export function fragmentMarkdown(html: string, baseUrl?: string): { markdown: string; images: string[] } {
+  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  for (const image of document.querySelectorAll('img')) {
+    const lazy = LAZY_IMAGE_ATTRIBUTES.map((name) => image.getAttribute(name)).find((value) => value && !value.startsWith('data:'));
+    if (lazy) image.setAttribute('src', lazy);
+  }
+  return toMarkdown(document, baseUrl);
+}
+
+function toMarkdown(body: Document, base: string | undefined): { markdown: string; images: string[] } {
+  const absolute = (value: string | null | undefined) => {
+    if (!value) return null;
+    try {
+      return new URL(value.trim(), base).toString();
+    } catch {
+      return base ? null : value.trim();
+    }
+  };
+  for (const link of body.querySelectorAll('a[href]')) {
+    const href = absolute(link.getAttribute('href'));
+    if (href) link.setAttribute('href', href);
+  }
+  const images: string[] = [];
+  for (const image of body.querySelectorAll('img')) {
+    const src = absolute(image.getAttribute('src'));
+    if (!src || src.startsWith('data:')) {
+      image.remove();
+      continue;
+    }
+    image.setAttribute('src', src);
+    images.push(src);
+  }
+  const markdown = dropLeadNotes(
+    turndown()
+      .turndown(body.body.innerHTML)
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+  );
+  return { markdown, images };
+}
+
 export function extractArticle(html: string, pageUrl?: string): PageExtraction {
   const { document } = parseHTML(html);
   const base = document.querySelector('base[href]')?.getAttribute('href') ?? pageUrl;
@@ -50,26 +95,7 @@ export function extractArticle(html: string, pageUrl?: string): PageExtraction {
   if (!parsed?.content) return { status: 'unavailable', message: 'no article text found on the page' };
 
   const { document: body } = parseHTML(`<!doctype html><html><body>${parsed.content}</body></html>`);
-  for (const link of body.querySelectorAll('a[href]')) {
-    const href = absolute(link.getAttribute('href'));
-    if (href) link.setAttribute('href', href);
-  }
-  const images: string[] = [];
-  for (const image of body.querySelectorAll('img')) {
-    const src = absolute(image.getAttribute('src'));
-    if (!src || src.startsWith('data:')) {
-      image.remove();
-      continue;
-    }
-    image.setAttribute('src', src);
-    images.push(src);
-  }
-  const markdown = dropLeadNotes(
-    turndown()
-      .turndown(body.body.innerHTML)
-      .replace(/\n{3,}/g, '\n\n')
-      .trim(),
-  );
+  const { markdown, images } = toMarkdown(body, base ?? undefined);
   const rawTitle = meta.title ?? parsed.title ?? '';
   const text = parsed.textContent ?? '';
   const article: ExtractedArticle = {
