@@ -8,6 +8,11 @@ import type { ItemFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CollectedItem } from '../collect/types.js';
 import { getSegmenter, type Segmenter } from '../text/segment.js';
+import { normalizeText } from '../text/normalize.js';
+import { STOPWORDS } from '../text/stopwords.js';
+import { contentHash } from './document-id.js';
+import { NEAR_DUPLICATE_BITS, hammingDistance, simhash } from './near-duplicate.js';
+import type { DocumentInput } from './prepare.js';
 import { openStore } from './store/open-store.js';
 import { type SearchOptions, type SearchResult, searchLibrary } from './search/search.js';
 import { defaultIngestThreads } from '../config/defaults.js';
@@ -26,6 +31,8 @@ import {
 
 export type IngestOutcome =
   | { item: string; status: PutStatus; id: string; chunks: number; title: string }
+  /** A near-duplicate of a stored story (republished elsewhere): recorded as another source of it. */
+  | { item: string; status: 'linked'; id: string; title: string; distance: number }
   | { item: string; status: 'empty' | 'ignored'; reason: string }
   | ({ status: 'failed' } & ItemFailure);
 
@@ -34,6 +41,7 @@ export interface IngestReport {
   updated: number;
   unchanged: number;
   duplicate: number;
+  linked: number;
   empty: number;
   ignored: number;
   failed: number;
@@ -49,6 +57,9 @@ export interface IngestOptions {
   /** Worker threads preparing documents (default: one per core); 1 prepares on the calling thread. */
   threads?: number;
 }
+
+/** Texts shorter than this (tokens) are not compared as stories: their fingerprints are unreliable. */
+const MIN_STORY_TOKENS = 80;
 
 /** Below this many documents, starting workers costs more than it saves. */
 const POOL_AFTER_DOCUMENTS = 32;
@@ -79,7 +90,7 @@ export class Library {
    * prepared on worker threads once an ingest proves large, while the previous batch is written.
    */
   async ingest(items: AsyncIterable<CollectedItem> | Iterable<CollectedItem>, options: IngestOptions = {}): Promise<IngestReport> {
-    const report: IngestReport = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0, empty: 0, ignored: 0, failed: 0, items: [] };
+    const report: IngestReport = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0, linked: 0, empty: 0, ignored: 0, failed: 0, items: [] };
     const batchSize = options.batchSize ?? 200;
     const threads = options.threads ?? defaultIngestThreads();
     const collections = options.collections ?? [];
@@ -124,6 +135,18 @@ export class Library {
       for await (const collected of items) {
         switch (collected.kind) {
           case 'document': {
+            // A web article may be a story already stored under another URL: everything before it is
+            // written and searchable first, so a feed's own repeats are caught too.
+            if (collected.input.frontmatter?.format === 'web') {
+              await flush();
+              await writing;
+              await this.store.refresh();
+              const twin = await this.findStory(collected.input);
+              if (twin) {
+                pending.push({ outcome: { item: collected.item, status: 'linked', id: twin.id, title: collected.input.title, distance: twin.distance } });
+                break;
+              }
+            }
             if (!pool && threads > 1 && ++documents > POOL_AFTER_DOCUMENTS) pool = workerPreparer(threads);
             pending.push({ prepared: (pool ?? inline).prepare(collected.input, collections, collected.item), title: collected.input.title });
             if (++queued >= batchSize) await flush();
@@ -147,6 +170,41 @@ export class Library {
     }
     await this.store.refresh();
     return report;
+  }
+
+  /**
+   * The stored story a web article republishes (SimHash within NEAR_DUPLICATE_BITS of a document
+   * found by its title and opening), recorded there as another source; null when it is new. The
+   * article's fingerprint is kept in its frontmatter for later comparisons.
+   */
+  private async findStory(input: DocumentInput): Promise<{ id: string; distance: number } | null> {
+    const text = (body: string) => body.replace(/!\[[^\]]*\]\([^)]*\)|https?:\/\/\S+/g, ' ');
+    const tokens = (body: string) => this.segmenter.tokenizeQuery(normalizeText(text(body))).filter((token) => !STOPWORDS.has(token) && /[\p{L}\p{N}]/u.test(token));
+    const mine = tokens(input.body);
+    if (mine.length < MIN_STORY_TOKENS) return null;
+    const fingerprint = simhash(mine);
+    input.frontmatter = { ...input.frontmatter, simhash: fingerprint };
+    const opening = text(input.body).replace(/^#.*\n/, '').slice(0, 120);
+    const { hits } = await this.search(`${input.title} ${opening}`, { limit: 20 });
+    const hash = contentHash(input.body);
+    for (const id of [...new Set(hits.map((hit) => hit.documentId))].slice(0, 5)) {
+      const stored = await this.store.getDocument(id);
+      if (!stored || stored.contentHash === hash || (input.canonicalUrl && stored.canonicalUrl === input.canonicalUrl)) continue;
+      const theirs = typeof stored.frontmatter.simhash === 'string' ? stored.frontmatter.simhash : simhash(tokens(stored.body));
+      const distance = hammingDistance(fingerprint, theirs);
+      if (distance > NEAR_DUPLICATE_BITS) continue;
+      await this.store.addSource(id, {
+        url: input.canonicalUrl ?? input.origin ?? null,
+        title: input.title,
+        source: input.source ?? null,
+        author: input.author ?? null,
+        publishedAt: input.publishedAt ?? null,
+        fetchedAt: input.fetchedAt ?? null,
+        distance,
+      });
+      return { id, distance };
+    }
+    return null;
   }
 
   search(query: string, options?: SearchOptions): Promise<SearchResult> {

@@ -121,7 +121,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     for (const item of report.items) {
       if (item.status === 'failed') unreadable.push({ item: item.item, reason: item.reason });
       else if (item.status === 'empty') unreadable.push({ item: item.item, reason: item.reason });
-      else if ('id' in item) read.push({ item: item.item, id: item.id, chunks: item.chunks });
+      else if ('chunks' in item) read.push({ item: item.item, id: item.id, chunks: item.chunks });
     }
   }
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;

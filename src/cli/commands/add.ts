@@ -50,6 +50,7 @@ export async function addCommand(context: CommandContext, paths: string[], optio
     for (const outcome of report.items) {
       if (outcome.status === 'empty') logger.out(`skipped ${outcome.item}: ${outcome.reason}`);
       if (outcome.status === 'duplicate') logger.out(`skipped ${outcome.item}: same content as ${outcome.id}`);
+      if (outcome.status === 'linked') logger.out(`linked ${outcome.item}: the same story as ${outcome.id} (${outcome.distance} bits apart), recorded as another source`);
     }
     const parts = [
       `added ${report.inserted}`,
@@ -60,6 +61,7 @@ export async function addCommand(context: CommandContext, paths: string[], optio
       `failed ${report.failed}`,
     ];
     if (report.ignored) parts.push(`ignored ${report.ignored}`);
+    if (report.linked) parts.push(`linked as other sources of stored stories ${report.linked}`);
     logger.out(parts.join(', '));
   }
   return report.failed > 0 ? 1 : 0;

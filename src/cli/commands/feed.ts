@@ -94,7 +94,7 @@ export async function feedUpdateCommand(context: CommandContext, urls: string[],
   if (options.json) printJson(context.logger.out, { feeds: update.results.map(({ feed, ...rest }) => ({ url: feed.url, ...rest })), ingest: report });
   else {
     context.logger.out(`feeds: ${count('updated')} updated, ${count('not-modified')} not modified, ${count('failed')} failed`);
-    context.logger.out(`entries: added ${report.inserted}, updated ${report.updated}, unchanged ${report.unchanged}, duplicates ${report.duplicate}, empty ${report.empty}, failed ${report.failed}`);
+    context.logger.out(`entries: added ${report.inserted}, updated ${report.updated}, unchanged ${report.unchanged}, duplicates ${report.duplicate}, empty ${report.empty}, failed ${report.failed}${report.linked ? `, linked as other sources ${report.linked}` : ''}`);
   }
   return count('failed') || report.failed ? 1 : 0;
 }

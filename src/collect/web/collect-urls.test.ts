@@ -20,9 +20,19 @@ interface Expected {
   must_not_contain?: string[];
 }
 
+/** The 2025 WeChat article as another account republishes it: its own name and link, a note on top, a sentence cut. */
+function republished(): string {
+  return readFileSync(join(DEV, 'wx-normal-ai-coding-2025', 'source.html'), 'utf8')
+    .replaceAll('轩辕的编程宇宙', '转载精选号')
+    .replaceAll('KDWh_qGpFN5Vu1TR9t30Mw', 'Zq9RepostedCopy00000000')
+    .replace('大家好，我是轩辕。', '本文经作者授权转载，略有删节。</p><p>大家好，我是轩辕。')
+    .replace('也就是说，tshark一开始执行是没有问题的，要抓一会儿包就不行了。', '');
+}
+
 /** Serves every dev page at /<folder> (plus /copy/<folder>, the same bytes under a second URL), as text/html without a charset. */
 function startFixtureServer(): Promise<{ server: Server; base: string }> {
   const server = createServer((req, res) => {
+    if (req.url === '/republished') return void res.writeHead(200, { 'content-type': 'text/html' }).end(republished());
     const folder = (req.url ?? '').replace(/^\/(?:copy\/)?/, '');
     if (!PAGES.includes(folder)) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(join(DEV, folder, 'source.html')));
@@ -83,6 +93,17 @@ describe('zhiku fetch and zhiku add <url> over a loopback server', () => {
     expect(result.stdout).toContain('added 2, updated 0, unchanged 1, duplicates 1, empty 0, failed 1');
     const list = await runZhiku(['--home', home, 'ls', '--json']);
     expect((JSON.parse(list.stdout) as { documents: unknown[] }).documents).toHaveLength(2);
+  }, 30_000);
+
+  it('links a near-duplicate republished by a second account to the stored story', async () => {
+    const home = tempDir();
+    const result = await runZhiku(['--home', home, 'add', `${base}/wx-normal-ai-coding-2025`, `${base}/republished`, `${base}/news-readability-gmw`], env);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(new RegExp(`linked ${base}/republished: the same story as (d\\w+) \\(\\d+ bits apart\\), recorded as another source`));
+    expect(result.stdout).toContain('added 2, updated 0, unchanged 0, duplicates 0, empty 0, failed 0, linked as other sources of stored stories 1');
+    const id = /the same story as (d\w+)/.exec(result.stdout)![1]!;
+    const shown = JSON.parse((await runZhiku(['--home', home, 'show', id, '--json'])).stdout) as { frontmatter: { sources: { url: string; source: string }[] } };
+    expect(shown.frontmatter.sources).toEqual([expect.objectContaining({ url: 'https://mp.weixin.qq.com/s/Zq9RepostedCopy00000000', source: '转载精选号' })]);
   }, 30_000);
 
   it('refuses a loopback address unless it is allowed', async () => {

@@ -96,6 +96,18 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       expect((await store.stats()).documents).toBe(1);
     });
 
+    test('records another source of a stored story once, keeping the document', async () => {
+      const first = await store.putDocument(item({ body: ARTICLE, canonicalUrl: 'https://example.com/story', frontmatter: { format: 'web' } }));
+      const source = { url: 'https://mirror.example.org/copy', title: '转载', source: '另一个号', author: null, publishedAt: '2025-11-11', fetchedAt: null, distance: 4 };
+      expect(await store.addSource(first.id, source)).toBe(true);
+      expect(await store.addSource(first.id, source)).toBe(false);
+      expect(await store.addSource('dmissing', source)).toBe(false);
+      const doc = await store.getDocument(first.id);
+      expect(doc!.frontmatter).toEqual({ format: 'web', sources: [source] });
+      expect(doc!.body).toBe(ARTICLE);
+      expect((await store.stats()).documents).toBe(1);
+    });
+
     test('rolls back a document whose chunks fail, leaving the store unchanged', async () => {
       await store.putDocument(item({ body: ARTICLE, canonicalUrl: 'https://example.com/keep' }));
       const before = await store.stats();

@@ -140,6 +140,18 @@ export interface MigrationResult {
   to: number;
 }
 
+/** Where else a story was published: kept on the document instead of storing a second copy. */
+export interface StorySource {
+  url: string | null;
+  title: string;
+  source: string | null;
+  author: string | null;
+  publishedAt: string | null;
+  fetchedAt: string | null;
+  /** SimHash bits in which this copy differs from the stored one. */
+  distance: number;
+}
+
 export interface StoreCapabilities {
   vectors: boolean;
   concurrentWriters: boolean;
@@ -158,6 +170,11 @@ export interface Store {
   getChunks(id: DocumentId): Promise<StoredChunk[]>;
   listDocuments(options?: ListOptions): Promise<DocumentSummary[]>;
   deleteDocument(id: DocumentId): Promise<boolean>;
+  /**
+   * Records another place the same story appeared (a near-duplicate republished elsewhere) in the
+   * document's `sources` frontmatter; false when the document is missing or already lists that URL.
+   */
+  addSource(id: DocumentId, source: StorySource): Promise<boolean>;
   search(query: TokenQuery): Promise<SearchHit[]>;
   /** Makes everything written so far fast to search (the embedded index folds recent rows in). */
   refresh(): Promise<void>;

@@ -29,6 +29,7 @@ import type {
   StoreDeps,
   StoredChunk,
   StoredDocument,
+  StorySource,
   TokenQuery,
 } from '../store.js';
 import { isItemFailure } from '../store.js';
@@ -172,6 +173,19 @@ class SqliteStore implements Store {
       if (!row) return false;
       this.#dropChunks(row.seq);
       this.#db.prepare('DELETE FROM documents WHERE seq = ?').run(row.seq);
+      return true;
+    });
+  }
+
+  async addSource(id: string, source: StorySource): Promise<boolean> {
+    return this.#write(async () => {
+      const row = this.#sql.documentById.get(id) as DocumentRow | undefined;
+      if (!row) return false;
+      const frontmatter = JSON.parse(row.frontmatter) as Record<string, unknown>;
+      const sources = Array.isArray(frontmatter.sources) ? (frontmatter.sources as StorySource[]) : [];
+      if (source.url && sources.some((known) => known.url === source.url)) return false;
+      frontmatter.sources = [...sources, source];
+      this.#db.prepare('UPDATE documents SET frontmatter = ?, updated_at = ? WHERE seq = ?').run(JSON.stringify(frontmatter), new Date().toISOString(), row.seq);
       return true;
     });
   }
