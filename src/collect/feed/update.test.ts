@@ -25,6 +25,10 @@ describe('zhiku feed over a loopback server', () => {
     server = createServer((req, res) => {
       const path = req.url ?? '';
       requests.push({ path, at: performance.now(), ifNoneMatch: req.headers['if-none-match'] });
+      if (path.startsWith('/dev/')) {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(DEV, path.slice(5), 'feed.xml')));
+        return;
+      }
       if (path.startsWith('/page/')) {
         res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(join(DEV, path.slice(6), 'source.html')));
         return;
@@ -72,6 +76,16 @@ describe('zhiku feed over a loopback server', () => {
     expect(second.stdout).toContain('feeds: 0 updated, 2 not modified, 0 failed');
     expect(second.stdout).toContain('entries: added 0');
     expect(requests.map((r) => r.ifNoneMatch).sort()).toEqual(['"/feed.xml-v1"', '"/second.xml-v1"']);
+  }, 60_000);
+
+  it('follows every dev feed from the loopback server, reading its title and every entry', async () => {
+    const home = tempDir();
+    const folders = ['feed-wechatscholar-jiqizhixin', 'feed-wechatscholar-qbitai', 'feed-wechatfeeds-jiqizhixin-2021'];
+    for (const folder of folders) {
+      const expected = JSON.parse(readFileSync(join(DEV, folder, 'expected.json'), 'utf8')) as { channel_title: string; item_count: number };
+      const added = await runZhiku(['--home', home, 'feed', 'add', `${base}/dev/${folder}`], env);
+      expect(added.stdout).toContain(`following ${base}/dev/${folder}: ${expected.channel_title}, ${expected.item_count} entries now`);
+    }
   }, 60_000);
 
   it('imports an OPML file and exports every followed feed', async () => {
