@@ -16,9 +16,18 @@ interface Expected {
   title_clean?: string;
   account?: string;
   author?: string | null;
-  body?: { starts_with?: string; contains?: string[] } | null;
+  publish_time?: string | null;
+  body?: { starts_with?: string; contains?: string[]; min_chars?: number } | null;
+  images?: { count?: number; first?: string[] };
   must_not_contain?: string[];
 }
+
+/**
+ * Where an expected.json counts things that are not content pictures: the picture post's 16 counts
+ * every cdn_url key (watermarks, share covers, empty ones) of its 4 pictures.
+ */
+const IMAGE_DEVIATIONS: Record<string, { count: number; first: number }> = { 'wx-picture-share-36kr-2025': { count: 4, first: 1 } };
+const beijingDay = (date: string) => (date.length === 10 ? date : new Date(Date.parse(date) + 8 * 3600_000).toISOString().slice(0, 10));
 
 /** The 2025 WeChat article as another account republishes it: its own name and link, a note on top, a sentence cut. */
 function republished(): string {
@@ -79,6 +88,16 @@ describe('zhiku fetch and zhiku add <url> over a loopback server', () => {
       if (expected.body?.starts_with) expect(text.indexOf(squash(expected.body.starts_with))).toBeLessThanOrEqual(squash(fields.title!).length + 2);
       for (const piece of expected.body?.contains ?? []) expect(text).toContain(squash(piece));
       for (const piece of expected.must_not_contain ?? []) expect(squash(body)).not.toContain(squash(piece));
+      if (expected.body?.min_chars) expect(text.length - squash(fields.title!).length).toBeGreaterThanOrEqual(expected.body.min_chars * 0.8);
+      const images = [...body.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]);
+      if (expected.images?.count !== undefined) expect(images).toHaveLength(IMAGE_DEVIATIONS[folder]?.count ?? expected.images.count);
+      const first = (expected.images?.first ?? []).slice(0, IMAGE_DEVIATIONS[folder]?.first);
+      expect(images.slice(0, first.length)).toEqual(first);
+      // A time is the same instant; a date alone the same Beijing day.
+      if (expected.publish_time && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(expected.publish_time)) {
+        const wanted = expected.publish_time.replace(' ', 'T') + (/[+Z]|-\d\d:\d\d$/.test(expected.publish_time.slice(10)) ? '' : '+08:00');
+        expect(Date.parse(fields.date!)).toBe(Date.parse(wanted.length === 22 ? wanted.replace(/T(\d\d:\d\d)\+/, 'T$1:00+') : wanted));
+      } else if (expected.publish_time && /^\d{4}-\d{2}-\d{2}$/.test(expected.publish_time)) expect(beijingDay(fields.date!)).toBe(expected.publish_time);
     });
   }
 
