@@ -220,6 +220,9 @@ export function fillSection(candidates: readonly Candidate[], budget: number, us
   };
 }
 
+/** Sentences quoted in these paragraphs. */
+export const sentenceCount = (paragraphs: readonly { groups: readonly Group[] }[]) => paragraphs.reduce((sum, p) => sum + p.groups.reduce((n, g) => n + g.sentences.length, 0), 0);
+
 export const sentenceKey = (text: string) => normalizeText(text).replace(/[\s\p{P}]/gu, '');
 
 /** Groups into paragraphs of about `target` units. */

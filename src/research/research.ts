@@ -19,12 +19,11 @@ import {
   paragraphs,
   planSections,
   rankCandidates,
+  sentenceCount,
   termWeights,
   wantsTable,
 } from './compose.js';
 import { ZhikuError } from '../errors.js';
-import { type ChatMessage, cosine } from '../model/chat.js';
-import { countUnits } from '../text/measure.js';
 import { type DataFigure, dataEvidence } from './data.js';
 import { type EvidenceChunk, EvidenceFinder } from './evidence.js';
 import { expandQuery } from './expand.js';
@@ -33,15 +32,11 @@ import { citationMarker, type CitationStyle, renderReport } from './render.js';
 import { type Requirements, parseRequirements } from './requirements.js';
 import { type EvidenceRecord, type SelfCheck, selfCheck, sentenceBefore, support } from './selfcheck.js';
 import type { ResearchTask } from './task.js';
-import { type PackEntry, type Similarity, type VerifyCounts, evidencePack, expandMessages, parseDraft, parseTranslations, sectionMessages, translationMessages, verifyDraft } from './writer.js';
+import { CONCLUSION_CUE, framingLead } from './framing.js';
+import { type ModelWriter, composeWithModel, repairShortSection } from './write-with-model.js';
+import { type VerifyCounts, parseTranslations, translationMessages } from './writer.js';
 
-/** A model endpoint for the writing: `chat` is already bound to its client, model, meter and budget. */
-export interface ModelWriter {
-  model: string;
-  chat: (messages: ChatMessage[]) => Promise<string>;
-  /** With an embedding model: vectors for texts, so a faithful paraphrase verifies (metered like chat). */
-  embed?: (texts: string[]) => Promise<number[][]>;
-}
+export type { ModelWriter } from './write-with-model.js';
 
 export interface ResearchOptions {
   /** Write with a model (each section from its evidence pack, every sentence verified); offline when absent. */
@@ -217,24 +212,8 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     const written = await composeWithModel(plan, pools, budgetFor(1), requirements, task, options.writer, stoppedEarly);
     sections = decorate(written.sections);
     report = renderReport(sections, renderOptions);
-    // One repair round: the body section furthest under its budget is asked for more from the same pack.
-    const short = written.drafts.filter((draft) => draft.section.role === 'body').sort((a, b) => a.units / a.budget - b.units / b.budget)[0];
-    // A body section left empty (every sentence removed) is repaired even when the length is met.
-    if (!written.stopped && short && (measureLength(report) < lengthMin || short.units === 0)) {
-      const deficit = Math.max(short.budget - short.units, lengthMin - measureLength(report));
-      try {
-        const draft = await options.writer.chat(expandMessages(short.messages, short.draft, short.units + deficit * 1.2, requirements.language));
-        const verified = verifyDraft(draft, short.pack, await embeddingSimilarity(options.writer, draft, short.pack));
-        const index = plan.indexOf(short.section);
-        if (countGroups(verified.paragraphs) > countGroups(written.sections[index]!.paragraphs)) {
-          written.counts = addCounts(written.counts, verified.counts);
-          written.sections[index]!.paragraphs = verified.paragraphs;
-          written.repaired = short.section.name;
-        }
-      } catch (error) {
-        if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
-        written.stopped = error.message;
-      }
+    // One repair round: a findings section left empty, or the one furthest under its budget when the report is short.
+    if (await repairShortSection(written, options.writer, requirements.language, lengthMin - measureLength(report))) {
       sections = decorate(written.sections);
       report = renderReport(sections, renderOptions);
     }
@@ -313,118 +292,6 @@ function composeAll(
   return out;
 }
 
-interface SectionDraft {
-  section: PlannedSection;
-  pack: PackEntry[];
-  messages: ChatMessage[];
-  draft: string;
-  budget: number;
-  units: number;
-}
-
-/**
- * Every section written by the model from its own pack and verified; the method section keeps its
- * template (it states how the report was made, which no source says). A budget stop keeps what was
- * written and leaves the rest empty.
- */
-async function composeWithModel(
-  plan: readonly PlannedSection[],
-  pools: ReadonlyMap<PlannedSection, Candidate[]>,
-  budget: (section: PlannedSection) => number,
-  requirements: Requirements,
-  task: ResearchTask,
-  writer: ModelWriter,
-  stoppedBefore: string | null,
-): Promise<{ sections: ComposedSection[]; drafts: SectionDraft[]; counts: VerifyCounts; stopped: string | null; repaired: string | null }> {
-  const everything = [...pools.values()].flat().sort((a, b) => b.score - a.score);
-  const sections: ComposedSection[] = [];
-  const drafts: SectionDraft[] = [];
-  let counts: VerifyCounts = { kept: 0, recited: 0, removed: 0, unknownIds: 0 };
-  let stopped = stoppedBefore;
-  for (const section of plan) {
-    const composed: ComposedSection = { name: section.name, role: section.role, paragraphs: [] };
-    sections.push(composed);
-    if (section.role === 'references' || section.role === 'title' || stopped) continue;
-    const lead = framingLead(section, requirements, task, []);
-    if (section.role === 'method') {
-      if (lead) composed.paragraphs.push({ lead, groups: [] });
-      continue;
-    }
-    const own = pools.get(section) ?? [];
-    const pack = evidencePack(section.role === 'body' ? own : section.role === 'summary' ? [...own.filter((c) => CONCLUSION_CUE.test(c.text)), ...own, ...everything] : [...own, ...everything]);
-    if (!pack.length) continue;
-    const messages = sectionMessages(section, pack, requirements, budget(section), requirements.title);
-    let draft: string;
-    try {
-      draft = await writer.chat(messages);
-    } catch (error) {
-      if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
-      stopped = error.message;
-      continue;
-    }
-    let similarity: Similarity | undefined;
-    try {
-      similarity = await embeddingSimilarity(writer, draft, pack);
-    } catch (error) {
-      if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
-      stopped = error.message;
-    }
-    const verified = verifyDraft(draft, pack, similarity);
-    counts = addCounts(counts, verified.counts);
-    composed.paragraphs = verified.paragraphs;
-    if (lead && composed.paragraphs[0]) composed.paragraphs[0].lead = lead;
-    drafts.push({ section, pack, messages, draft, budget: budget(section), units: countUnits(verified.paragraphs.flatMap((p) => p.groups.flatMap((g) => g.sentences)).join('')) });
-  }
-  return { sections, drafts, counts, stopped, repaired: null };
-}
-
-/** Cosine similarity of the draft's sentences to the pack's chunks, from one embedding call; undefined without an embedding model. */
-async function embeddingSimilarity(writer: ModelWriter, draft: string, pack: readonly PackEntry[]): Promise<Similarity | undefined> {
-  if (!writer.embed) return undefined;
-  const sentences = [...new Set(parseDraft(draft).flatMap((paragraph) => paragraph.map((sentence) => sentence.text)))];
-  if (!sentences.length) return undefined;
-  const vectors = await writer.embed([...sentences, ...pack.map((entry) => entry.text)]);
-  const bySentence = new Map(sentences.map((sentence, i) => [sentence, vectors[i]!]));
-  const byEntry = new Map(pack.map((entry, i) => [entry.id, vectors[sentences.length + i]!]));
-  return (sentence, entry) => {
-    const a = bySentence.get(sentence);
-    const b = byEntry.get(entry.id);
-    return a && b ? cosine(a, b) : 0;
-  };
-}
-
-function addCounts(a: VerifyCounts, b: VerifyCounts): VerifyCounts {
-  return { kept: a.kept + b.kept, recited: a.recited + b.recited, removed: a.removed + b.removed, unknownIds: a.unknownIds + b.unknownIds };
-}
-
-const countGroups = (paragraphs: readonly { groups: readonly Group[] }[]) => paragraphs.reduce((sum, p) => sum + p.groups.reduce((n, g) => n + g.sentences.length, 0), 0);
-
-const CONCLUSION_CUE = /总之|综上|因此|由此可见|可见|表明|意味着|说明了|体现了|总体而言|总的来说|in (?:sum|conclusion)|overall|therefore|suggests?/i;
-
-/** Template sentences that say what the materials are and how they were used — never a claim about the subject. */
-function framingLead(section: PlannedSection, requirements: Requirements, task: ResearchTask, groups: readonly Group[]): string | undefined {
-  const en = requirements.language === 'en';
-  const subject = requirements.title ?? task.query.slice(0, 40);
-  const sources = new Set(groups.map((group) => group.evidence.source.documentId)).size;
-  if (section.role === 'intro') {
-    return en
-      ? `This report on “${subject}” is written from the materials of the task; every paragraph names its source. `
-      : `本报告围绕“${subject}”展开，依据任务提供的材料写成，正文各段均注明出处。`;
-  }
-  if (section.role === 'method') {
-    const files = task.files.map((file) => file.split(/[\\/]/).pop()).filter(Boolean);
-    const attached = files.length ? (en ? `the attached files ${files.join(', ')}` : `任务附件${files.map((file) => `《${file}》`).join('、')}`) : '';
-    const background = task.corpora.length ? (en ? 'a background corpus' : '背景资料库') : en ? 'the library' : '资料库';
-    return en
-      ? `The materials are ${attached ? `${attached} and ` : ''}${background}. Each section was searched for its own subject; only passages above a relevance threshold were used, quoted from their sources and cited at the end of each passage; the length is measured, not estimated. `
-      : `本报告的材料包括${attached ? `${attached}和` : ''}${background}。写作时按各章节的主题分别检索，只采用相关度达到阈值的段落，正文摘自所引材料并在段末注明出处，字数为实测值。`;
-  }
-  if (section.role === 'summary' && groups.length) {
-    return en ? `Taken together, the ${sources} sources cited here state the following. ` : `综合本节所引的${sources}份材料，可归纳如下：`;
-  }
-  return undefined;
-}
-
 /** Drops the weakest trailing groups of the longest sections until the report fits under `max`. */
 function trimToMax(sections: ComposedSection[], max: number, options: Parameters<typeof renderReport>[1]): { sections: ComposedSection[]; report: string } {
   let report = renderReport(sections, options);
@@ -443,7 +310,7 @@ function trimToMax(sections: ComposedSection[], max: number, options: Parameters
   return { sections, report };
 }
 
-const groupCount = (section: ComposedSection) => section.paragraphs.reduce((sum, paragraph) => sum + paragraph.groups.reduce((n, group) => n + group.sentences.length, 0), 0);
+const groupCount = (section: ComposedSection) => sentenceCount(section.paragraphs);
 
 /** One record per cited chunk: its exact text and how well the sentences citing it are supported. */
 function evidenceRecords(sections: readonly ComposedSection[]): EvidenceRecord[] {
