@@ -84,6 +84,26 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--json', 'print the result as JSON')
     .action(async (urls: string[], opts) => setExit(await (await import('./commands/feed.js')).feedUpdateCommand(context, urls, opts)));
 
+  const digest = program.command('digest').description("the day's AI-industry digest from the library, and its format check");
+  digest
+    .command('build', { isDefault: true })
+    .description("build the digest of a day (publish time in Asia/Shanghai) from the library")
+    .option('--date <YYYY-MM-DD>', 'the day (default: today in Asia/Shanghai)')
+    .option('--since <hours>', 'instead of a day: the last hours, e.g. 24h')
+    .option('--source <name>', 'only from this account or site (repeatable)', collect, [])
+    .option('-c, --collection <name>', 'only from this collection (repeatable)', collect, [])
+    .option('--items <n>', 'full items (default 10)', parsePositiveInt)
+    .option('--per-source <n>', 'full items from one source at most (default 3)', parsePositiveInt)
+    .option('--drop-non-ai', 'leave 非AI stories out instead of putting them last')
+    .option('--format <md|json|rss>', 'output format (rss: this digest and the earlier ones)', 'md')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (opts) => setExit(await (await import('./commands/digest.js')).digestCommand(context, opts)));
+  digest
+    .command('check')
+    .description('check a digest file against the format; prints each violation and warning')
+    .argument('<file>', 'the digest markdown')
+    .action(async (file: string) => setExit(await (await import('./commands/digest.js')).digestCheckCommand(context, file)));
+
   program
     .command('fetch')
     .description('fetch one web or WeChat article and write it as archive markdown (the library is not touched)')

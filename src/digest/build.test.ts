@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles } from '../collect/files.js';
 import { loadConfig } from '../config/load-config.js';
 import { Library } from '../library/library.js';
 import { createMemoryLogger } from '../logger.js';
-import { tempDir } from '../../test/helpers.js';
+import { runZhiku, tempDir } from '../../test/helpers.js';
 import { buildDigest, digestWindow } from './build.js';
 import { unsupportedNumbers } from './key-sentences.js';
 import type { Category } from './types.js';
@@ -94,8 +94,9 @@ const classify = ({ title }: { title: string }): Category => (/旅游|景区/.te
 
 describe('the daily digest from the library', () => {
   let library: Library;
+  let dir: string;
   beforeAll(async () => {
-    const dir = tempDir();
+    dir = tempDir();
     for (const f of FIXTURES) {
       writeFileSync(join(dir, f.file), `---\ntitle: ${f.title}\nurl: ${f.url}\nsource: ${f.source}\ndate: ${f.date}\n---\n\n# ${f.title}\n\n${f.sentences.join('\n\n')}\n`);
     }
@@ -137,6 +138,40 @@ describe('the daily digest from the library', () => {
       expect(text.replace(/\s/g, '')).toContain(item.insight.replace(/\s/g, '').slice(0, 20));
       for (const line of [item.headline, item.insight, ...item.bullets.map((b) => b.detail)]) expect(unsupportedNumbers(line, `${fixture.title}${text}`)).toEqual([]);
     }
+  });
+
+  it('zhiku digest writes a digest that passes zhiku digest check, and an RSS of the digests made', async () => {
+    const home = tempDir();
+    expect((await runZhiku(['--home', home, 'add', dir])).code).toBe(0);
+    const out = join(tempDir(), 'digest.md');
+    const made = await runZhiku(['--home', home, 'digest', '--date', '2025-10-10', '--per-source', '2', '-o', out]);
+    expect(made.stderr).toBe('');
+    expect(made.stdout).toMatch(/digest\.md: \d+ items, \d+ other links \(2025-10-10\)/);
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown.startsWith('# 🤖 AI行业速递 - 2025年10月10日\n')).toBe(true);
+    expect(markdown).toMatch(/\*\*核心洞察：\*\* .+\n\n\*\*内容简介：\*\*/);
+    const check = await runZhiku(['digest', 'check', out]);
+    expect(check.stdout).toContain('format ok (0 violations, 0 warnings)');
+    expect(check.code).toBe(0);
+    const rss = await runZhiku(['--home', home, 'digest', '--date', '2025-10-10', '--format', 'rss']);
+    expect(rss.stdout).toContain('<title>🤖 AI行业速递 - 2025年10月10日</title>');
+    const empty = await runZhiku(['--home', home, 'digest', '--date', '2024-01-01']);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('no articles published in the window (2024-01-01)');
+  }, 60_000);
+
+  it('zhiku digest check accepts the seed digest and rejects a broken one', async () => {
+    const seeds = join(process.cwd(), '..', 'shared', 'seeds');
+    const seed = join(seeds, readdirSync(seeds).find((name) => name.startsWith('001_'))!);
+    const good = await runZhiku(['digest', 'check', seed]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('format ok (0 violations');
+    expect(good.stdout).toContain('[blank-line]');
+    const broken = join(tempDir(), 'broken.md');
+    writeFileSync(broken, readFileSync(seed, 'utf8').replace('> **分类：** 观点洞察', '> **分类：** 八卦'));
+    const bad = await runZhiku(['digest', 'check', broken]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/八卦.*\[category\]/);
   });
 
   it('catches a number that is not in the source', () => {

@@ -11,6 +11,7 @@ import { NEAR_DUPLICATE_BITS, hammingDistance, simhash } from '../library/near-d
 import type { StoredDocument } from '../library/store/store.js';
 import { normalizeText } from '../text/normalize.js';
 import { STOPWORDS } from '../text/stopwords.js';
+import { MAX_BULLETS, MIN_BULLETS } from './format/check.js';
 import { keyPhrase, rankSentences, unsupportedNumbers } from './key-sentences.js';
 import type { Category, Digest, DigestItem, DigestLink, DigestSource } from './types.js';
 
@@ -47,8 +48,6 @@ interface Story {
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 /** Headlines sharing this much of their words (Jaccard) are the same story. */
 const SAME_HEADLINE = 0.5;
-const MIN_BULLETS = 4;
-const MAX_BULLETS = 7;
 /** The insight paragraph: the best sentences up to about this many characters. */
 const INSIGHT_CHARACTERS = 220;
 

@@ -1,0 +1,92 @@
+/**
+ * @module cli/commands/digest
+ * `zhiku digest`: the day's AI-industry digest from the library (markdown, JSON or RSS of all digests
+ * made so far); `zhiku digest check <file>`: the format validator.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { classify, defaultClassifier } from '../../digest/classify/classifier.js';
+import { buildDigest } from '../../digest/build.js';
+import { checkDigest, formatIssues } from '../../digest/format/check.js';
+import { parseDigestJson, renderDigestJson, renderDigestRss } from '../../digest/format/feed.js';
+import { renderDigestMarkdown } from '../../digest/format/markdown.js';
+import type { Digest } from '../../digest/types.js';
+import { ZhikuError } from '../../errors.js';
+import type { CommandContext } from '../context.js';
+
+export interface DigestCommandOptions {
+  date?: string;
+  since?: string;
+  source: string[];
+  collection: string[];
+  items?: number;
+  perSource?: number;
+  dropNonAi?: boolean;
+  format?: string;
+  out?: string;
+}
+
+/** How many earlier digests the RSS output carries. */
+const FEED_DIGESTS = 30;
+
+export async function digestCommand(context: CommandContext, options: DigestCommandOptions): Promise<number> {
+  const format = options.format ?? 'md';
+  if (!['md', 'json', 'rss'].includes(format)) throw new ZhikuError('E_USAGE', '--format must be md, json or rss', { item: 'format' });
+  if (options.date && options.since) throw new ZhikuError('E_USAGE', 'give --date or --since, not both', { item: 'date' });
+  const archive = join(context.config().home, 'digests');
+  const earlier = readDigests(archive);
+  const model = defaultClassifier();
+  const digest = await context.withLibrary((library) =>
+    buildDigest(library, {
+      date: options.date,
+      since: options.since,
+      sources: options.source,
+      collections: options.collection,
+      items: options.items,
+      perSource: options.perSource,
+      dropNonAi: options.dropNonAi,
+      // Novelty: a story an earlier digest carried ranks lower.
+      seenBefore: new Set(earlier.filter((d) => d.date !== (options.date ?? '')).flatMap((d) => d.items.flatMap((item) => [item.source.url ?? '', item.headline]))),
+      classify: (article) => classify(model, article).label,
+    }).catch((error: unknown) => {
+      if (error instanceof Error && !(error instanceof ZhikuError)) throw new ZhikuError('E_USAGE', error.message);
+      throw error;
+    }),
+  );
+  if (!digest.items.length && !digest.others.length) throw new ZhikuError('E_EMPTY', `no articles published in the window (${digest.date}); collect some first (zhiku add <url>, zhiku feed update --all)`);
+  mkdirSync(archive, { recursive: true });
+  writeFileSync(join(archive, `${digest.date}.json`), renderDigestJson(digest));
+  const text =
+    format === 'json'
+      ? renderDigestJson(digest)
+      : format === 'rss'
+        ? renderDigestRss([digest, ...earlier.filter((d) => d.date !== digest.date)].slice(0, FEED_DIGESTS), { title: 'Zhiku AI行业速递', link: 'https://zhiku.invalid/digest' })
+        : renderDigestMarkdown(digest);
+  if (options.out) {
+    await writeFile(options.out, text);
+    context.logger.out(`${options.out}: ${digest.items.length} items, ${digest.others.length} other links (${digest.date})`);
+  } else context.logger.out(text.trimEnd());
+  return 0;
+}
+
+export async function digestCheckCommand(context: CommandContext, file: string): Promise<number> {
+  const result = checkDigest(await readFile(file, 'utf8'));
+  for (const line of formatIssues(result)) context.logger.out(`${file}: ${line}`);
+  context.logger.out(`${file}: ${result.ok ? 'format ok' : 'format violations'} (${result.violations.length} violations, ${result.warnings.length} warnings)`);
+  return result.ok ? 0 : 1;
+}
+
+/** Digests made before, newest first; a damaged file is skipped. */
+function readDigests(directory: string): Digest[] {
+  if (!existsSync(directory)) return [];
+  const digests: Digest[] = [];
+  for (const name of readdirSync(directory).filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort().reverse()) {
+    try {
+      digests.push(parseDigestJson(readFileSync(join(directory, name), 'utf8')));
+    } catch {
+      // A digest that no longer parses is not worth failing today's for.
+    }
+  }
+  return digests;
+}
