@@ -6,7 +6,10 @@ import { loadConfig } from '../config/load-config.js';
 import { Library } from '../library/library.js';
 import { createMemoryLogger } from '../logger.js';
 import { runZhiku, tempDir } from '../../test/helpers.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildDigest, digestWindow } from './build.js';
+import { MESSAGE_LIMITS, pushDigest } from './push.js';
 import { unsupportedNumbers } from './key-sentences.js';
 import type { Category } from './types.js';
 
@@ -172,6 +175,34 @@ describe('the daily digest from the library', () => {
     const bad = await runZhiku(['digest', 'check', broken]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/八卦.*\[category\]/);
+  });
+
+  it('pushes to a webhook: one JSON message, or Feishu cards split to fit the size limit', async () => {
+    const received: { body: string; bytes: number }[] = [];
+    const server = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (part: Buffer) => parts.push(part));
+      req.on('end', () => {
+        const body = Buffer.concat(parts);
+        received.push({ body: body.toString('utf8'), bytes: body.length });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const digest = await buildDigest(library, { date: '2025-10-10', classify });
+    expect(await pushDigest(digest, url, 'json')).toBe(1);
+    expect(JSON.parse(received[0]!.body)).toEqual({ type: 'zhiku.digest', digest: JSON.parse(JSON.stringify(digest)) });
+    // A digest too large for one Feishu card goes out as several, every item once, in order.
+    const big = { ...digest, items: Array.from({ length: 12 }, (_, i) => ({ ...digest.items[0]!, headline: `第${i + 1}条`, insight: '洞察'.repeat(2000) })) };
+    received.length = 0;
+    const sent = await pushDigest(big, url, 'feishu');
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(sent).toBeGreaterThan(1);
+    expect(received).toHaveLength(sent);
+    for (const message of received) expect(message.bytes).toBeLessThanOrEqual(MESSAGE_LIMITS.feishu);
+    const headlines = received.flatMap((m) => [...(JSON.parse(m.body) as { card: { elements: { content: string }[] } }).card.elements[0]!.content.matchAll(/^## (.+)$/gm)].map((x) => x[1]).filter((h) => h !== '其他相关资讯'));
+    expect(headlines).toEqual(big.items.map((item) => item.headline));
   });
 
   it('catches a number that is not in the source', () => {

@@ -11,6 +11,7 @@ import { buildDigest } from '../../digest/build.js';
 import { checkDigest, formatIssues } from '../../digest/format/check.js';
 import { parseDigestJson, renderDigestJson, renderDigestRss } from '../../digest/format/feed.js';
 import { renderDigestMarkdown } from '../../digest/format/markdown.js';
+import { type WebhookFormat, pushDigest } from '../../digest/push.js';
 import type { Digest } from '../../digest/types.js';
 import { ZhikuError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
@@ -25,6 +26,8 @@ export interface DigestCommandOptions {
   dropNonAi?: boolean;
   format?: string;
   out?: string;
+  webhook?: string;
+  webhookFormat?: string;
 }
 
 /** How many earlier digests the RSS output carries. */
@@ -63,6 +66,12 @@ export async function digestCommand(context: CommandContext, options: DigestComm
       : format === 'rss'
         ? renderDigestRss([digest, ...earlier.filter((d) => d.date !== digest.date)].slice(0, FEED_DIGESTS), { title: 'Zhiku AI行业速递', link: 'https://zhiku.invalid/digest' })
         : renderDigestMarkdown(digest);
+  if (options.webhook) {
+    const webhookFormat = (options.webhookFormat ?? 'json') as WebhookFormat;
+    if (!['json', 'feishu'].includes(webhookFormat)) throw new ZhikuError('E_USAGE', '--webhook-format must be json or feishu', { item: 'webhook-format' });
+    const sent = await pushDigest(digest, options.webhook, webhookFormat);
+    context.logger.err(`pushed ${digest.date} to the webhook in ${sent} message${sent === 1 ? '' : 's'}`);
+  }
   if (options.out) {
     await writeFile(options.out, text);
     context.logger.out(`${options.out}: ${digest.items.length} items, ${digest.others.length} other links (${digest.date})`);
