@@ -97,6 +97,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--drop-non-ai', 'leave 非AI stories out instead of putting them last')
     .option('--format <md|json|rss>', 'output format (rss: this digest and the earlier ones)', 'md')
     .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option('--offline', 'write the items offline even when a model endpoint is configured (ZHIKU_LLM_MODEL)')
     .option('--webhook <url>', 'also post the digest to this webhook')
     .option('--webhook-format <json|feishu>', 'generic JSON (default) or Feishu card messages; split to fit each message limit')
     .action(async (opts) => setExit(await (await import('./commands/digest.js')).digestCommand(context, opts)));

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDigest, digestWindow } from './build.js';
 import { MESSAGE_LIMITS, pushDigest } from './push.js';
+import { startFakeOpenAi } from '../../test/fake-openai.js';
 import { unsupportedNumbers } from './key-sentences.js';
 import type { Category } from './types.js';
 
@@ -204,6 +205,47 @@ describe('the daily digest from the library', () => {
     const headlines = received.flatMap((m) => [...(JSON.parse(m.body) as { card: { elements: { content: string }[] } }).card.elements[0]!.content.matchAll(/^## (.+)$/gm)].map((x) => x[1]).filter((h) => h !== '其他相关资讯'));
     expect(headlines).toEqual(big.items.map((item) => item.headline));
   });
+
+  it('writes items with a model endpoint: JSON-schema calls, one article each, numbers checked', async () => {
+    const server = await startFakeOpenAi((request) => {
+      const article = (request.body.messages as { content: string }[])[1]!.content;
+      const gpt = article.includes('GPT-5');
+      return {
+        content: JSON.stringify({
+          headline: gpt ? 'GPT-5 上线：输入每百万词元 1.25 美元' : '订单暴涨 999%，行业迎来拐点',
+          category: gpt ? '产品与商业模式' : '市场动态',
+          insight: gpt ? '价格下降意味着大模型竞争从比拼能力转向比拼成本和生态。' : '行业正在从技术演示走向规模化应用。',
+          bullets: [
+            { label: '发布', detail: 'OpenAI 发布新一代模型，面向开发者开放 API。' },
+            { label: '价格', detail: '输入每百万词元 1.25 美元，输出 10 美元。' },
+            { label: '窗口', detail: '上下文窗口扩展到 100 万个词元。' },
+            { label: '伙伴', detail: '合作伙伴将在自家产品中集成新模型。' },
+            { label: '门槛', detail: '安全评估和数据合规仍是落地门槛。' },
+          ],
+        }),
+        promptTokens: 900,
+        completionTokens: 150,
+      };
+    });
+    const home = tempDir();
+    await runZhiku(['--home', home, 'add', dir]);
+    const out = join(tempDir(), 'digest.md');
+    const result = await runZhiku(['--home', home, 'digest', '--date', '2025-10-10', '-o', out], { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: 'gpt-4o-mini' });
+    await server.close();
+    expect(result.code).toBe(0);
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown).toContain('## GPT-5 上线：输入每百万词元 1.25 美元');
+    expect(markdown).not.toContain('999%');
+    expect(markdown).not.toContain('100 万个词元');
+    expect(result.stderr).toMatch(/line\(s\) of the model's item replaced or dropped/);
+    expect(result.stderr).toMatch(/tokens: input [\d,]+, output [\d,]+; cost: \$/);
+    for (const request of server.requests) {
+      expect(request.body).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'digest_item' } } });
+      const titles = FIXTURES.filter((f) => JSON.stringify(request.body.messages).includes(f.title));
+      expect(titles.length).toBeLessThanOrEqual(1);
+    }
+    expect((await runZhiku(['digest', 'check', out])).code).toBe(0);
+  }, 60_000);
 
   it('catches a number that is not in the source', () => {
     expect(unsupportedNumbers('AI芯片投资陷阱：普通人如何被骗走7405万元', '通过虚构算力租赁收益，诱骗72人投资共计7504万元。')).toEqual(['7405万']);

@@ -6,13 +6,16 @@
  * written from their main article's key sentences (offline: every line is a sentence of the article,
  * and every number is checked against it), the rest become links.
  */
+import { ZhikuError } from '../errors.js';
 import type { Library } from '../library/library.js';
+import type { ChatMessage } from '../model/chat.js';
 import { NEAR_DUPLICATE_BITS, hammingDistance, simhash } from '../library/near-duplicate.js';
 import type { StoredDocument } from '../library/store/store.js';
 import { normalizeText } from '../text/normalize.js';
 import { STOPWORDS } from '../text/stopwords.js';
 import { MAX_BULLETS, MIN_BULLETS } from './format/check.js';
 import { keyPhrase, rankSentences, unsupportedNumbers } from './key-sentences.js';
+import { checkModelItem, digestItemMessages } from './model-item.js';
 import type { Category, Digest, DigestItem, DigestLink, DigestSource } from './types.js';
 
 export interface DigestOptions {
@@ -35,6 +38,11 @@ export interface DigestOptions {
   /** URLs or titles of stories earlier digests carried: a story seen before ranks lower. */
   seenBefore?: ReadonlySet<string>;
   classify: (article: { title: string; summary: string }) => Category;
+  /**
+   * With a model endpoint: writes each full item from its article (a JSON-schema call); the reply is
+   * checked (checkModelItem) and the offline item fills what fails.
+   */
+  model?: { write: (messages: ChatMessage[]) => Promise<string>; onItem?: (headline: string, corrected: number) => void };
   now?: Date;
 }
 
@@ -101,6 +109,22 @@ export async function buildDigest(library: Library, options: DigestOptions): Pro
       full.push({ story, item });
       perSource.set(source, (perSource.get(source) ?? 0) + 1);
     } else rest.push(story);
+  }
+  if (options.model) {
+    for (const entry of full) {
+      const article = `${entry.story.main.title}\n${plainText(entry.story.main.body)}`;
+      let reply: string;
+      try {
+        reply = await options.model.write(digestItemMessages(entry.story.main.title, plainText(entry.story.main.body)));
+      } catch (error) {
+        // A budget stop keeps the offline items for the rest.
+        if (error instanceof ZhikuError && error.code === 'E_BUDGET') break;
+        throw error;
+      }
+      const checked = checkModelItem(reply, article, entry.item);
+      entry.item = checked.item;
+      options.model.onItem?.(checked.item.headline, checked.corrected);
+    }
   }
   // 非AI last, the rest in rank order.
   const items = [...full.filter((f) => f.item.category !== '非AI'), ...full.filter((f) => f.item.category === '非AI')].map((f) => f.item);

@@ -73,6 +73,8 @@ export interface ChatOptions {
   onProgress?: (characters: number) => void;
   /** Cap on output tokens per call. */
   maxOutputTokens?: number;
+  /** A JSON schema the reply must follow (`response_format: json_schema`). */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
 }
 
 /** How many times a reply cut by the length limit is continued. */
@@ -100,6 +102,7 @@ export async function chat(options: ChatOptions, messages: ChatMessage[]): Promi
       stream: true,
       stream_options: { include_usage: true },
       ...(options.maxOutputTokens ? { max_tokens: options.maxOutputTokens } : {}),
+      ...(options.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { ...options.jsonSchema, strict: true } } } : {}),
     });
     let part = '';
     let finish: string | null = null;

@@ -13,6 +13,10 @@ import { parseDigestJson, renderDigestJson, renderDigestRss } from '../../digest
 import { renderDigestMarkdown } from '../../digest/format/markdown.js';
 import { type WebhookFormat, pushDigest } from '../../digest/push.js';
 import type { Digest } from '../../digest/types.js';
+import { DIGEST_ITEM_SCHEMA } from '../../digest/model-item.js';
+import { describeUsage, openCatalog } from '../../catalog/index.js';
+import { type ChatMessage, UsageMeter, chat } from '../../model/chat.js';
+import { modelClient } from '../../model/client.js';
 import { ZhikuError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 
@@ -28,6 +32,7 @@ export interface DigestCommandOptions {
   out?: string;
   webhook?: string;
   webhookFormat?: string;
+  offline?: boolean;
 }
 
 /** How many earlier digests the RSS output carries. */
@@ -40,6 +45,7 @@ export async function digestCommand(context: CommandContext, options: DigestComm
   const archive = join(context.config().home, 'digests');
   const earlier = readDigests(archive);
   const model = defaultClassifier();
+  const writer = await digestWriter(context, options);
   const digest = await context.withLibrary((library) =>
     buildDigest(library, {
       date: options.date,
@@ -52,11 +58,13 @@ export async function digestCommand(context: CommandContext, options: DigestComm
       // Novelty: a story an earlier digest carried ranks lower.
       seenBefore: new Set(earlier.filter((d) => d.date !== (options.date ?? '')).flatMap((d) => d.items.flatMap((item) => [item.source.url ?? '', item.headline]))),
       classify: (article) => classify(model, article).label,
+      ...(writer ? { model: { write: writer.write, onItem: (headline: string, corrected: number) => corrected && context.logger.err(`zhiku: “${headline}”: ${corrected} line(s) of the model's item replaced or dropped (a number not in the article, or malformed)`) } } : {}),
     }).catch((error: unknown) => {
       if (error instanceof Error && !(error instanceof ZhikuError)) throw new ZhikuError('E_USAGE', error.message);
       throw error;
     }),
   );
+  if (writer) context.logger.err(describeUsage(writer.catalog, writer.model, writer.meter.total()));
   if (!digest.items.length && !digest.others.length) throw new ZhikuError('E_EMPTY', `no articles published in the window (${digest.date}); collect some first (zhiku add <url>, zhiku feed update --all)`);
   mkdirSync(archive, { recursive: true });
   writeFileSync(join(archive, `${digest.date}.json`), renderDigestJson(digest));
@@ -84,6 +92,17 @@ export async function digestCheckCommand(context: CommandContext, file: string):
   for (const line of formatIssues(result)) context.logger.out(`${file}: ${line}`);
   context.logger.out(`${file}: ${result.ok ? 'format ok' : 'format violations'} (${result.violations.length} violations, ${result.warnings.length} warnings)`);
   return result.ok ? 0 : 1;
+}
+
+/** The model that writes the items, when an endpoint is configured and --offline is not given. */
+async function digestWriter(context: CommandContext, options: DigestCommandOptions) {
+  const { llm } = context.config();
+  if (options.offline || !llm.model) return undefined;
+  const catalog = await openCatalog(context.config());
+  const meter = new UsageMeter();
+  const client = modelClient({ baseUrl: llm.baseUrl, apiKey: llm.apiKey });
+  const model = llm.model;
+  return { model, meter, catalog, write: (messages: ChatMessage[]) => chat({ client, model, meter, jsonSchema: DIGEST_ITEM_SCHEMA }, messages) };
 }
 
 /** Digests made before, newest first; a damaged file is skipped. */
