@@ -95,6 +95,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--items <n>', 'full items (default 10)', parsePositiveInt)
     .option('--per-source <n>', 'full items from one source at most (default 3)', parsePositiveInt)
     .option('--drop-non-ai', 'leave 非AI stories out instead of putting them last')
+    .option('--source-weight <name=weight>', 'rank a source higher or lower, e.g. 机器之心=2 (repeatable; default 1)', collect, [])
     .option('--format <md|json|rss>', 'output format (rss: this digest and the earlier ones)', 'md')
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--offline', 'write the items offline even when a model endpoint is configured (ZHIKU_LLM_MODEL)')

@@ -159,6 +159,9 @@ describe('the daily digest from the library', () => {
     expect(check.code).toBe(0);
     const rss = await runZhiku(['--home', home, 'digest', '--date', '2025-10-10', '--format', 'rss']);
     expect(rss.stdout).toContain('<title>🤖 AI行业速递 - 2025年10月10日</title>');
+    // A heavier source's story leads.
+    const weighted = await runZhiku(['--home', home, 'digest', '--date', '2025-10-10', '--source-weight', '36氪=5', '--format', 'json']);
+    expect((JSON.parse(weighted.stdout) as { items: { source: { name: string } }[] }).items[0]!.source.name).toBe('36氪');
     const empty = await runZhiku(['--home', home, 'digest', '--date', '2024-01-01']);
     expect(empty.code).not.toBe(0);
     expect(empty.stderr).toContain('no articles published in the window (2024-01-01)');

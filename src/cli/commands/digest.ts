@@ -28,6 +28,7 @@ export interface DigestCommandOptions {
   items?: number;
   perSource?: number;
   dropNonAi?: boolean;
+  sourceWeight?: string[];
   format?: string;
   out?: string;
   webhook?: string;
@@ -44,6 +45,12 @@ export async function digestCommand(context: CommandContext, options: DigestComm
   if (options.date && options.since) throw new ZhikuError('E_USAGE', 'give --date or --since, not both', { item: 'date' });
   const archive = join(context.config().home, 'digests');
   const earlier = readDigests(archive);
+  const sourceWeights: Record<string, number> = {};
+  for (const entry of options.sourceWeight ?? []) {
+    const match = /^(.+)=(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!match) throw new ZhikuError('E_USAGE', `--source-weight takes name=weight, got "${entry}"`, { item: 'source-weight' });
+    sourceWeights[match[1]!.trim()] = Number(match[2]);
+  }
   const model = defaultClassifier();
   const writer = await digestWriter(context, options);
   const digest = await context.withLibrary((library) =>
@@ -55,6 +62,7 @@ export async function digestCommand(context: CommandContext, options: DigestComm
       items: options.items,
       perSource: options.perSource,
       dropNonAi: options.dropNonAi,
+      sourceWeights,
       // Novelty: a story an earlier digest carried ranks lower.
       seenBefore: new Set(earlier.filter((d) => d.date !== (options.date ?? '')).flatMap((d) => d.items.flatMap((item) => [item.source.url ?? '', item.headline]))),
       classify: (article) => classify(model, article).label,
