@@ -35,22 +35,30 @@ type Document = ReturnType<typeof parseHTML>['document'];
  */
 export function fragmentMarkdown(html: string, baseUrl?: string): { markdown: string; images: string[] } {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  useLazyImageSources(document);
+  return toMarkdown(document, baseUrl);
+}
+
+/** Lazy images keep their URL elsewhere (data-src …); Readability and the converter read only src. */
+function useLazyImageSources(document: Document): void {
   for (const image of document.querySelectorAll('img')) {
     const lazy = LAZY_IMAGE_ATTRIBUTES.map((name) => image.getAttribute(name)).find((value) => value && !value.startsWith('data:'));
     if (lazy) image.setAttribute('src', lazy);
   }
-  return toMarkdown(document, baseUrl);
+}
+
+/** `value` resolved against `base`; null when it cannot be. */
+function absoluteUrl(value: string | null | undefined, base: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    return new URL(value.trim(), base).toString();
+  } catch {
+    return base ? null : value.trim();
+  }
 }
 
 function toMarkdown(body: Document, base: string | undefined): { markdown: string; images: string[] } {
-  const absolute = (value: string | null | undefined) => {
-    if (!value) return null;
-    try {
-      return new URL(value.trim(), base).toString();
-    } catch {
-      return base ? null : value.trim();
-    }
-  };
+  const absolute = (value: string | null | undefined) => absoluteUrl(value, base);
   for (const link of body.querySelectorAll('a[href]')) {
     const href = absolute(link.getAttribute('href'));
     if (href) link.setAttribute('href', href);
@@ -77,19 +85,7 @@ function toMarkdown(body: Document, base: string | undefined): { markdown: strin
 export function extractArticle(html: string, pageUrl?: string): PageExtraction {
   const { document } = parseHTML(html);
   const base = document.querySelector('base[href]')?.getAttribute('href') ?? pageUrl;
-  const absolute = (value: string | null | undefined) => {
-    if (!value) return null;
-    try {
-      return new URL(value.trim(), base).toString();
-    } catch {
-      return base ? null : value.trim();
-    }
-  };
-  // Lazy images keep their URL elsewhere; Readability keeps only images with a src.
-  for (const image of document.querySelectorAll('img')) {
-    const lazy = LAZY_IMAGE_ATTRIBUTES.map((name) => image.getAttribute(name)).find((value) => value && !value.startsWith('data:'));
-    if (lazy) image.setAttribute('src', lazy);
-  }
+  useLazyImageSources(document);
   const meta = metadata(document);
   const parsed = new Readability(document.cloneNode(true) as unknown as globalThis.Document, { charThreshold: 100, keepClasses: false }).parse();
   if (!parsed?.content) return { status: 'unavailable', message: 'no article text found on the page' };
@@ -101,7 +97,7 @@ export function extractArticle(html: string, pageUrl?: string): PageExtraction {
   const article: ExtractedArticle = {
     status: 'ok',
     title: cleanTitle(rawTitle, meta.headline, meta.site),
-    url: canonicalUrl(meta.canonical ? absolute(meta.canonical) : null, pageUrl ?? null),
+    url: canonicalUrl(meta.canonical ? absoluteUrl(meta.canonical, base) : null, pageUrl ?? null),
     source: meta.site ?? siteFromTitle(rawTitle),
     author: personName(meta.author) ?? bylineName(parsed.byline) ?? visibleByline(text) ?? visibleByline(document.body?.textContent ?? ''),
     date: publishDate(meta.date, document.body?.textContent ?? ''),
