@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../src/cli/run.js';
+import { isZhikuError, type ZhikuError } from '../src/errors.js';
 
 export interface CliResult {
   code: number;
@@ -52,4 +53,26 @@ export function seedFile(number: string): string {
   const name = existsSync(dir) ? readdirSync(dir).find((file) => file.startsWith(`${number}_`)) : undefined;
   if (!name) throw new Error(`seed ${number} not found in ${dir}`);
   return join(dir, name);
+}
+
+/** The ZhikuError `run` throws; anything else thrown is rethrown, and throwing nothing fails. */
+export function thrownZhikuError(run: () => unknown): ZhikuError {
+  try {
+    run();
+  } catch (error) {
+    if (isZhikuError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ZhikuError');
+}
+
+/** `E_CODE: message` of the ZhikuError `run` throws, or `no error`. */
+export function zhikuErrorText(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isZhikuError(error)) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+  return 'no error';
 }

@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles } from '../collect/files.js';
 import { loadConfig } from '../config/load-config.js';
 import { Library } from '../library/library.js';
 import { createMemoryLogger } from '../logger.js';
-import { runZhiku, tempDir } from '../../test/helpers.js';
+import { runZhiku, seedFile, tempDir } from '../../test/helpers.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDigest, digestWindow } from './build.js';
@@ -168,8 +168,7 @@ describe('the daily digest from the library', () => {
   }, 60_000);
 
   it('zhiku digest check accepts the seed digest and rejects a broken one', async () => {
-    const seeds = join(process.cwd(), '..', 'shared', 'seeds');
-    const seed = join(seeds, readdirSync(seeds).find((name) => name.startsWith('001_'))!);
+    const seed = seedFile('001');
     const good = await runZhiku(['digest', 'check', seed]);
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('format ok (0 violations');

@@ -2,8 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { benchDir } from '../../../test/helpers.js';
-import { isZhikuError, type ZhikuError } from '../../errors.js';
+import { benchDir, thrownZhikuError } from '../../../test/helpers.js';
 import { exportOpml, parseOpmlDocument, type OpmlFeed } from './opml.js';
 
 interface OpmlExpectation {
@@ -15,15 +14,6 @@ interface OpmlExpectation {
 
 const devDir = () => join(benchDir(), 'collect', 'dev');
 
-function failure(run: () => unknown): ZhikuError {
-  try {
-    run();
-  } catch (error) {
-    if (isZhikuError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ZhikuError');
-}
 
 describe('OPML files in the collect bench', () => {
   it('match expected.json in every opml-* dev folder', () => {
@@ -97,17 +87,17 @@ describe('parseOpmlDocument', () => {
   });
 
   it('rejects documents that are not OPML with E_PARSE naming what they are', () => {
-    const html = failure(() => parseOpmlDocument('<!DOCTYPE html><html><body>订阅</body></html>', 'subs.opml'));
+    const html = thrownZhikuError(() => parseOpmlDocument('<!DOCTYPE html><html><body>订阅</body></html>', 'subs.opml'));
     expect(html.code).toBe('E_PARSE');
     expect(html.message).toBe('not an OPML document (root element <html>)');
     expect(html.item).toBe('subs.opml');
-    expect(failure(() => parseOpmlDocument('<rss version="2.0"><channel/></rss>')).message).toMatch(/<rss>/);
-    expect(failure(() => parseOpmlDocument('')).message).toMatch(/empty/);
-    const unclosed = failure(() => parseOpmlDocument('<opml version="2.0"><head><title>x</head><body/></opml>'));
+    expect(thrownZhikuError(() => parseOpmlDocument('<rss version="2.0"><channel/></rss>')).message).toMatch(/<rss>/);
+    expect(thrownZhikuError(() => parseOpmlDocument('')).message).toMatch(/empty/);
+    const unclosed = thrownZhikuError(() => parseOpmlDocument('<opml version="2.0"><head><title>x</head><body/></opml>'));
     expect(unclosed.code).toBe('E_PARSE');
     expect(unclosed.message).toBe('malformed OPML XML');
     // Outlines outside <body> are unreadable, which is not the same as an empty list.
-    const misplaced = failure(() => parseOpmlDocument('<opml version="2.0"><outline text="a" xmlUrl="https://a.example.org/"/></opml>'));
+    const misplaced = thrownZhikuError(() => parseOpmlDocument('<opml version="2.0"><outline text="a" xmlUrl="https://a.example.org/"/></opml>'));
     expect(misplaced.code).toBe('E_PARSE');
     expect(misplaced.message).toMatch(/outlines cannot be read/);
   });
@@ -132,7 +122,7 @@ describe('exportOpml', () => {
   });
 
   it('rejects an empty list and a feed without a URL', () => {
-    expect(failure(() => exportOpml([], 'x')).code).toBe('E_EMPTY');
-    expect(failure(() => exportOpml([{ title: 'no url', xmlUrl: ' ' }], 'x')).code).toBe('E_INVALID_INPUT');
+    expect(thrownZhikuError(() => exportOpml([], 'x')).code).toBe('E_EMPTY');
+    expect(thrownZhikuError(() => exportOpml([{ title: 'no url', xmlUrl: ' ' }], 'x')).code).toBe('E_INVALID_INPUT');
   });
 });

@@ -2,8 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { benchDir } from '../../../test/helpers.js';
-import { isZhikuError, type ZhikuError } from '../../errors.js';
+import { benchDir, thrownZhikuError } from '../../../test/helpers.js';
 import { normalizeFeedDate, parseFeedDocument } from './parse.js';
 
 interface FeedExpectation {
@@ -17,15 +16,6 @@ interface FeedExpectation {
 
 const devDir = () => join(benchDir(), 'collect', 'dev');
 
-function failure(run: () => unknown): ZhikuError {
-  try {
-    run();
-  } catch (error) {
-    if (isZhikuError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ZhikuError');
-}
 
 /** The expected ISO form of an RFC 822 date with a numeric zone, written out independently of the parser. */
 function rfc822WithOffsetToIso(date: string): string {
@@ -251,19 +241,19 @@ describe('parseFeedDocument', () => {
 
   it('rejects an HTML page, a non-feed JSON object, broken XML and an empty document with E_PARSE', () => {
     const html = `<!DOCTYPE html><html><head><title>机器之心</title></head><body><p>不是订阅源</p></body></html>`;
-    const page = failure(() => parseFeedDocument(new TextEncoder().encode(html), 'https://www.jiqizhixin.com/'));
+    const page = thrownZhikuError(() => parseFeedDocument(new TextEncoder().encode(html), 'https://www.jiqizhixin.com/'));
     expect(page.code).toBe('E_PARSE');
     expect(page.message).toMatch(/HTML page/);
     expect(page.item).toBe('https://www.jiqizhixin.com/');
 
-    const json = failure(() => parseFeedDocument('{"hello": "world"}'));
+    const json = thrownZhikuError(() => parseFeedDocument('{"hello": "world"}'));
     expect(json.code).toBe('E_PARSE');
     expect(json.message).toMatch(/not a feed/);
 
-    const svg = failure(() => parseFeedDocument('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>'));
+    const svg = thrownZhikuError(() => parseFeedDocument('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>'));
     expect(svg.message).toMatch(/<svg>/);
 
-    expect(failure(() => parseFeedDocument('   ')).message).toMatch(/empty/);
+    expect(thrownZhikuError(() => parseFeedDocument('   ')).message).toMatch(/empty/);
   });
 });
 

@@ -193,11 +193,6 @@ export function removeCjkSpacing(text: string): string {
   return text.replace(/(?<=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])[ \t]+(?=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])/gu, '');
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-}
-
 /** A line's identity across pages: its text with digits folded (page numbers) and its place on the page. */
 function runningKey(line: Line): string {
   return `${Math.round(line.y / 4)}|${line.text.replace(/\d+/g, '#')}`;

@@ -2,20 +2,14 @@
  * @module digest/format/check.test
  * The seed digest passes with its known warnings; each broken variant of it fails with the rule that names the break.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type DigestRule, checkDigest, formatIssues } from './check.js';
 import { parseDigestMarkdown, renderDigestMarkdown } from './markdown.js';
+import { seedFile } from '../../../test/helpers.js';
 
-function readSeedDigest(): string {
-  const dir = join(process.cwd(), '..', 'shared', 'seeds');
-  const name = readdirSync(dir).find((file) => file.startsWith('001_'));
-  if (!name) throw new Error(`seed 001 not found in ${dir}`);
-  return readFileSync(join(dir, name), 'utf8');
-}
 
-const seed = readSeedDigest();
+const seed = readFileSync(seedFile('001'), 'utf8');
 
 /** Replaces text that must occur exactly once, so a variant can never silently equal the seed. */
 function edit(text: string, from: string, to: string): string {

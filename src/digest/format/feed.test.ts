@@ -2,33 +2,17 @@
  * @module digest/format/feed.test
  * JSON round-trips the model; the RSS feed parses back with one dated entry per digest.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import { isZhikuError } from '../../errors.js';
 import type { Digest } from '../types.js';
 import { digestGuid, parseDigestJson, renderDigestHtml, renderDigestJson, renderDigestRss } from './feed.js';
 import { parseDigestMarkdown } from './markdown.js';
+import { seedFile, zhikuErrorText } from '../../../test/helpers.js';
 
-function readSeedDigest(): string {
-  const dir = join(process.cwd(), '..', 'shared', 'seeds');
-  const name = readdirSync(dir).find((file) => file.startsWith('001_'));
-  if (!name) throw new Error(`seed 001 not found in ${dir}`);
-  return readFileSync(join(dir, name), 'utf8');
-}
 
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isZhikuError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
-const seedDigest = parseDigestMarkdown(readSeedDigest());
+const seedDigest = parseDigestMarkdown(readFileSync(seedFile('001'), 'utf8'));
 
 /** A second day, built from the seed so it is realistic, with the fields markdown cannot carry filled in. */
 const nextDay: Digest = {
@@ -53,11 +37,11 @@ describe('digest JSON', () => {
   });
 
   it('rejects invalid JSON and a wrong shape with E_PARSE naming the field', () => {
-    expect(errorCode(() => parseDigestJson('{'))).toMatch(/^E_PARSE: digest JSON is not valid JSON/u);
+    expect(zhikuErrorText(() => parseDigestJson('{'))).toMatch(/^E_PARSE: digest JSON is not valid JSON/u);
     const badCategory = renderDigestJson(seedDigest).replace('"category": "观点洞察"', '"category": "科技"');
-    expect(errorCode(() => parseDigestJson(badCategory))).toMatch(/^E_PARSE: digest JSON is invalid at items\.0\.category/u);
+    expect(zhikuErrorText(() => parseDigestJson(badCategory))).toMatch(/^E_PARSE: digest JSON is invalid at items\.0\.category/u);
     const badDate = renderDigestJson({ ...seedDigest, date: '2025-02-30' });
-    expect(errorCode(() => parseDigestJson(badDate))).toMatch(/^E_PARSE: digest JSON is invalid at date/u);
+    expect(zhikuErrorText(() => parseDigestJson(badDate))).toMatch(/^E_PARSE: digest JSON is invalid at date/u);
   });
 });
 
@@ -123,6 +107,6 @@ describe('renderDigestRss', () => {
   });
 
   it('rejects two digests for one day', () => {
-    expect(errorCode(() => renderDigestRss([seedDigest, seedDigest], FEED))).toBe('E_INVALID_INPUT: two digests for 2025-10-10 in one feed');
+    expect(zhikuErrorText(() => renderDigestRss([seedDigest, seedDigest], FEED))).toBe('E_INVALID_INPUT: two digests for 2025-10-10 in one feed');
   });
 });

@@ -3,31 +3,15 @@
  * The seed digest parses into the model, renders back in the same layout (with the missing blank lines
  * fixed), and models round-trip through markdown.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isZhikuError } from '../../errors.js';
 import type { Digest } from '../types.js';
 import { parseDigestMarkdown, renderDigestMarkdown, splitBullet } from './markdown.js';
+import { seedFile, zhikuErrorText } from '../../../test/helpers.js';
 
-function readSeedDigest(): string {
-  const dir = join(process.cwd(), '..', 'shared', 'seeds');
-  const name = readdirSync(dir).find((file) => file.startsWith('001_'));
-  if (!name) throw new Error(`seed 001 not found in ${dir}`);
-  return readFileSync(join(dir, name), 'utf8');
-}
 
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isZhikuError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
-const seed = readSeedDigest();
+const seed = readFileSync(seedFile('001'), 'utf8');
 
 /** The seed with the one change the renderer makes: a blank line between 核心洞察 and 内容简介. */
 const seedWithBlankLines = seed.replace(/(\*\*核心洞察：\*\*[^\n]*)\n\*\*内容简介：\*\*/gu, '$1\n\n**内容简介：**');
@@ -179,11 +163,11 @@ describe('renderDigestMarkdown', () => {
   });
 
   it('rejects an invalid date and a bullet label with a colon', () => {
-    expect(errorCode(() => renderDigestMarkdown({ ...sample, date: '2025-02-30' }))).toMatch(/^E_INVALID_INPUT/u);
+    expect(zhikuErrorText(() => renderDigestMarkdown({ ...sample, date: '2025-02-30' }))).toMatch(/^E_INVALID_INPUT/u);
     const [first] = sample.items;
     if (!first) throw new Error('sample has no items');
     const badLabel = { ...first, bullets: [{ label: '时间: 上午', detail: 'x' }, ...first.bullets] };
-    expect(errorCode(() => renderDigestMarkdown({ ...sample, items: [badLabel] }))).toMatch(/^E_INVALID_INPUT: bullet label “时间: 上午”/u);
+    expect(zhikuErrorText(() => renderDigestMarkdown({ ...sample, items: [badLabel] }))).toMatch(/^E_INVALID_INPUT: bullet label “时间: 上午”/u);
   });
 });
 
@@ -217,11 +201,11 @@ describe('parseDigestMarkdown tolerance and errors', () => {
   });
 
   it('throws E_PARSE with the line for what the model cannot hold', () => {
-    expect(errorCode(() => parseDigestMarkdown(seed.replace('> **分类：** 观点洞察\n', '')))).toMatch(/^E_PARSE: line 3: 分类 missing in “Sam Altman/u);
-    expect(errorCode(() => parseDigestMarkdown(seed.replace('> **分类：** 观点洞察', '> **分类：** 科技')))).toMatch(/^E_PARSE: line 5: 分类 “科技”/u);
-    expect(errorCode(() => parseDigestMarkdown(seed.replace('2025年10月10日', '2025年2月30日')))).toMatch(/^E_PARSE: line 1: .*not a real date/u);
-    expect(errorCode(() => parseDigestMarkdown(seed.replace('# 🤖 AI行业速递 - 2025年10月10日\n', '')))).toMatch(/^E_PARSE: line 1: title line/u);
-    expect(errorCode(() => parseDigestMarkdown(seed.replace('- 战略转向：', '- 战略转向 ')))).toMatch(/^E_PARSE: line 11: bullet is not/u);
-    expect(errorCode(() => parseDigestMarkdown(`${seed}\n随手写的一行\n`))).toMatch(/^E_PARSE: line \d+: 其他相关资讯 line/u);
+    expect(zhikuErrorText(() => parseDigestMarkdown(seed.replace('> **分类：** 观点洞察\n', '')))).toMatch(/^E_PARSE: line 3: 分类 missing in “Sam Altman/u);
+    expect(zhikuErrorText(() => parseDigestMarkdown(seed.replace('> **分类：** 观点洞察', '> **分类：** 科技')))).toMatch(/^E_PARSE: line 5: 分类 “科技”/u);
+    expect(zhikuErrorText(() => parseDigestMarkdown(seed.replace('2025年10月10日', '2025年2月30日')))).toMatch(/^E_PARSE: line 1: .*not a real date/u);
+    expect(zhikuErrorText(() => parseDigestMarkdown(seed.replace('# 🤖 AI行业速递 - 2025年10月10日\n', '')))).toMatch(/^E_PARSE: line 1: title line/u);
+    expect(zhikuErrorText(() => parseDigestMarkdown(seed.replace('- 战略转向：', '- 战略转向 ')))).toMatch(/^E_PARSE: line 11: bullet is not/u);
+    expect(zhikuErrorText(() => parseDigestMarkdown(`${seed}\n随手写的一行\n`))).toMatch(/^E_PARSE: line \d+: 其他相关资讯 line/u);
   });
 });
