@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --suite search,brands,crosslingual,collect,digest --sizes 10k,100k,1m --engines zhiku,minisearch --queries 200]`
+ * `npm run bench [-- --suite search,brands,crosslingual,collect,digest,translate --sizes 10k,100k,1m --engines zhiku,minisearch --queries 200]`
  * Search at scale: each engine and size runs in its own child process (so peak RSS is its own), on the
  * same deterministic corpus and queries. Prints a table and writes bench/results/search-<date>.json.
  */
@@ -16,6 +16,7 @@ import { seededRandom } from '../test/seeded-random.js';
 import { runBrandBench } from './brands.js';
 import { runCollectBench } from './collect.js';
 import { runDigestBench } from './digest.js';
+import { runTranslateBench } from './translate.js';
 import { runCrosslingualBench } from './crosslingual.js';
 import { type BaseDocument, loadBaseDocuments, replicate } from './search/corpus.js';
 import { type BuildStats, type BuiltEngine, type EngineName, buildMiniSearch, buildZhiku } from './search/engines.js';
@@ -277,10 +278,11 @@ if (args[0] === '--child') {
   const result = await runChild(args[1] as EngineName, args[2]!, Number(arg('queries', '200')));
   process.stdout.write(`\n@@RESULT ${JSON.stringify(result)}\n`);
 } else {
-  const suites = arg('suite', 'search,brands,crosslingual,collect,digest').split(',');
+  const suites = arg('suite', 'search,brands,crosslingual,collect,digest,translate').split(',');
   if (suites.includes('search')) await runParent();
   if (suites.includes('brands')) await runBrandBench(benchDir, machineInfo());
   if (suites.includes('crosslingual')) await runCrosslingualBench(benchDir, machineInfo());
   if (suites.includes('collect')) await runCollectBench(benchDir, machineInfo());
   if (suites.includes('digest')) await runDigestBench(benchDir, machineInfo());
+  if (suites.includes('translate')) await runTranslateBench(machineInfo());
 }

@@ -179,6 +179,19 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--max-cost <amount>', 'stop cleanly (exit 3) before the priced cost exceeds this, e.g. 0.05, $0.05 or ¥0.3')
     .action(async (dir: string | undefined, opts) => setExit(await (await import('./commands/research.js')).researchCommand(context, dir, opts)));
 
+  program
+    .command('translate')
+    .argument('<source>', 'an http(s) URL, a markdown, text or HTML file, or a library document id')
+    .description('translate an article into Chinese markdown with frontmatter and footer; code, links and images kept; stored next to its original')
+    .option('--to <lang>', 'zh (Simplified, default) or zh-TW (Traditional)', 'zh')
+    .option('--glossary <file>', 'terms and their required translations (JSON, YAML, CSV, TSV or "term = 译名" lines)')
+    .option('--save-images', 'download the images next to the output file and link them locally (needs --out)')
+    .option('-o, --out <file>', 'write the translation here (default: stdout)')
+    .option('--concurrency <n>', 'model calls in flight at once', parsePositiveInt, 4)
+    .option('--no-store', 'do not store the original and the translation in the library')
+    .option('--json', 'print the outcome (paths, ids, checks, usage) as JSON')
+    .action(async (source: string, opts) => setExit(await (await import('./commands/translate.js')).translateCommand(context, source, opts)));
+
   const models = program.command('models').description('the model catalog: prices per 1M tokens with source and as-of date, context windows');
   // The listing is the default subcommand, so `models lint --json` and `models --json` never share a flag.
   models
