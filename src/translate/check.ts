@@ -20,11 +20,11 @@ export interface MarkdownShape {
 
 export function markdownShape(markdown: string): MarkdownShape {
   const shape: MarkdownShape = { links: [], images: [], headings: [], codeBlocks: [], tables: [] };
+  const tree = parseMarkdownTree(markdown);
+  // Reference links may come before their definitions: collect those first.
   const definitions = new Map<string, string>();
-  visit(parseMarkdownTree(markdown), (node: Nodes) => {
-    if (node.type === 'definition') definitions.set(node.identifier, node.url);
-  });
-  visit(parseMarkdownTree(markdown), (node: Nodes) => {
+  visit(tree, 'definition', (node) => void definitions.set(node.identifier, node.url));
+  visit(tree, (node: Nodes) => {
     switch (node.type) {
       case 'link':
         shape.links.push(node.url);
