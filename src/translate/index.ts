@@ -5,3 +5,4 @@ export { saveImages } from './images.js';
 export { type ResolvedSource, resolveSource } from './source.js';
 export { type StoredTranslation, storeTranslation } from './save.js';
 export { type BodyTranslation, type ChatFunction, type TargetLanguage, type TranslationFlag, assertTargetLanguage, translateBody } from './translate.js';
+export { type TranslateOutcome, type TranslateRequest, translateDocument } from './pipeline.js';
