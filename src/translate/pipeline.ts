@@ -5,7 +5,7 @@
  * images, and store it in the library linked to its original. Writing the file is the caller's.
  */
 import type { FetchOptions } from '../collect/web/fetch.js';
-import { isZhikuError } from '../errors.js';
+import { ZhikuError, isZhikuError } from '../errors.js';
 import type { Library } from '../library/library.js';
 import { type ArticleMeta, type AssembledTranslation, assembleTranslation, describeTranslation } from './article.js';
 import type { Glossary } from './glossary.js';
@@ -47,6 +47,10 @@ export async function translateDocument(library: Library | null, request: Transl
   const to = request.to ?? 'zh';
   const warnings: string[] = [];
   const resolved = await resolveSource(request.input, library, { fetch: request.fetch, maxFileBytes: request.maxFileBytes, now: now() });
+  // Sending a Chinese article through the model costs money and returns what it was given.
+  if (chineseShare(resolved.article.markdown) >= 0.5) {
+    throw new ZhikuError('E_INVALID_INPUT', 'the article is already in Chinese; nothing to translate', { item: request.input });
+  }
   const body = await translateBody(resolved.article.markdown, {
     chat: request.chat,
     to,
@@ -74,4 +78,12 @@ export async function translateDocument(library: Library | null, request: Transl
   const stored = request.store === false || !library ? null : await storeTranslation(library, resolved, file, to);
   if (stored?.warning) warnings.push(stored.warning);
   return { file, body, meta, stored, images, warnings };
+}
+
+/** Han characters as a share of Han characters plus English words, outside code and URLs. */
+export function chineseShare(markdown: string): number {
+  const prose = markdown.replace(/```[\s\S]*?```|`[^`]*`|https?:\/\/\S+|<[^>]*>/g, ' ');
+  const han = prose.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const words = prose.match(/[A-Za-z]{2,}/g)?.length ?? 0;
+  return han + words ? han / (han + words) : 0;
 }

@@ -214,6 +214,17 @@ describe('zhiku translate', () => {
     expect(original.canonicalUrl).toBe(url);
   });
 
+  it('refuses an article that is already Chinese before any model call', async () => {
+    fake = await startFakeOpenAi(fakeTranslator());
+    const home = tempDir();
+    const input = join(tempDir(), 'zh.md');
+    writeFileSync(input, '# 智谱发布GLM-4.6\n\n智谱在九月发布了GLM-4.6，上下文窗口扩展到200K，代码能力明显进步。\n');
+    const result = await runZhiku(['translate', input, '--no-store'], { ZHIKU_HOME: home, ZHIKU_LLM_BASE_URL: fake.baseUrl, ZHIKU_LLM_MODEL: 'gpt-4o' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/already in Chinese/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('prints checks, usage and cost on stderr and the translation on stdout without --out', async () => {
     fake = await startFakeOpenAi(fakeTranslator());
     const home = tempDir();
