@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --suite search,brands,crosslingual,collect,digest,translate --sizes 10k,100k,1m --engines zhiku,minisearch --queries 200]`
+ * `npm run bench [-- --suite search,brands,crosslingual,collect,digest,translate,api --sizes 10k,100k,1m --engines zhiku,minisearch --queries 200]`
  * Search at scale: each engine and size runs in its own child process (so peak RSS is its own), on the
  * same deterministic corpus and queries. Prints a table and writes bench/results/search-<date>.json.
  */
@@ -12,7 +12,6 @@ import { dict } from '@node-rs/jieba/dict.js';
 import { chunkText } from '../src/library/chunk/chunker.js';
 import { normalizeText } from '../src/text/normalize.js';
 import { getSegmenter } from '../src/text/segment.js';
-import { seededRandom } from '../test/seeded-random.js';
 import { runBrandBench } from './brands.js';
 import { runCollectBench } from './collect.js';
 import { runDigestBench } from './digest.js';
@@ -20,6 +19,7 @@ import { runTranslateBench } from './translate.js';
 import { runCrosslingualBench } from './crosslingual.js';
 import { type BaseDocument, loadBaseDocuments, replicate } from './search/corpus.js';
 import { type BuildStats, type BuiltEngine, type EngineName, buildMiniSearch, buildZhiku } from './search/engines.js';
+import { mean, percentile, round, sampleQueries } from './search/known-item.js';
 
 interface BucketResult {
   bucket: string;
@@ -201,22 +201,6 @@ function bucketOf(share: number): string {
   return BUCKETS[3]!;
 }
 
-/** Known-item queries: a base document's title; relevant = any chunk of any copy of that document. */
-function sampleQueries(base: readonly BaseDocument[], count: number): BaseDocument[] {
-  const random = seededRandom(7);
-  const segmenter = getSegmenter();
-  const pool = base.filter((d) => segmenter.queryTokens(normalizeText(d.title)).length > 0);
-  const picked: BaseDocument[] = [];
-  const used = new Set<number>();
-  while (picked.length < Math.min(count, pool.length)) {
-    const i = Math.floor(random() * pool.length);
-    if (used.has(i)) continue;
-    used.add(i);
-    picked.push(pool[i]!);
-  }
-  return picked;
-}
-
 /** Chunks holding each of `terms`, counted over the same corpus with the index's own tokens. */
 function documentFrequencies(base: readonly BaseDocument[], target: number, terms: ReadonlySet<string>): Map<string, number> {
   const segmenter = getSegmenter();
@@ -235,20 +219,6 @@ function timeGeneration(base: readonly BaseDocument[], target: number): number {
   const t0 = performance.now();
   for (const _doc of replicate(base, target));
   return (performance.now() - t0) / 1000;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-function mean(values: number[]): number {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 function printTable(results: EngineResult[]): void {
@@ -278,11 +248,19 @@ if (args[0] === '--child') {
   const result = await runChild(args[1] as EngineName, args[2]!, Number(arg('queries', '200')));
   process.stdout.write(`\n@@RESULT ${JSON.stringify(result)}\n`);
 } else {
-  const suites = arg('suite', 'search,brands,crosslingual,collect,digest,translate').split(',');
+  const suites = arg('suite', 'search,brands,crosslingual,collect,digest,translate,api').split(',');
   if (suites.includes('search')) await runParent();
   if (suites.includes('brands')) await runBrandBench(benchDir, machineInfo());
   if (suites.includes('crosslingual')) await runCrosslingualBench(benchDir, machineInfo());
   if (suites.includes('collect')) await runCollectBench(benchDir, machineInfo());
   if (suites.includes('digest')) await runDigestBench(benchDir, machineInfo());
+  if (suites.includes('postgres')) {
+    const { runPostgresBench } = await import('./postgres.js');
+    await runPostgresBench(benchDir, machineInfo(), { sizes: arg('sizes', '10k,100k').toLowerCase().split(','), queries: Number(arg('queries', '200')), workerSize: arg('worker-size', '10k') });
+  }
   if (suites.includes('translate')) await runTranslateBench(machineInfo());
+  if (suites.includes('api')) {
+    const { runApiBench } = await import('./api.js');
+    await runApiBench(benchDir, machineInfo(), { durationSeconds: Number(arg('duration', '20')), connections: Number(arg('connections', '50')) });
+  }
 }

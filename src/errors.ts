@@ -18,7 +18,10 @@ export type ZhikuErrorCode =
   | 'E_STORE'
   | 'E_IO'
   | 'E_MODEL'
-  | 'E_BUDGET';
+  | 'E_BUDGET'
+  | 'E_TOO_LARGE'
+  | 'E_UNAUTHORIZED'
+  | 'E_FORBIDDEN';
 
 /** CLI exit codes: 1 failed items or runtime error, 2 usage or configuration, 3 stopped by a budget. */
 export const EXIT_CODES: Record<ZhikuErrorCode, number> = {
@@ -36,6 +39,9 @@ export const EXIT_CODES: Record<ZhikuErrorCode, number> = {
   E_IO: 1,
   E_MODEL: 1,
   E_BUDGET: 3,
+  E_TOO_LARGE: 1,
+  E_UNAUTHORIZED: 2,
+  E_FORBIDDEN: 2,
 };
 
 /** HTTP statuses for the same codes; anything unknown is a 500. */
@@ -54,6 +60,9 @@ export const HTTP_STATUS: Record<ZhikuErrorCode, number> = {
   E_IO: 500,
   E_MODEL: 502,
   E_BUDGET: 402,
+  E_TOO_LARGE: 413,
+  E_UNAUTHORIZED: 401,
+  E_FORBIDDEN: 403,
 };
 
 export interface ZhikuErrorOptions {

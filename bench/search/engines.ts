@@ -8,6 +8,7 @@ import { chunkText } from '../../src/library/chunk/chunker.js';
 import { Library } from '../../src/library/library.js';
 import type { CollectedItem } from '../../src/collect/types.js';
 import { openSqliteStore } from '../../src/library/store/sqlite/index.js';
+import type { Store } from '../../src/library/store/store.js';
 import { SILENT_LOGGER } from '../../src/logger.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { getSegmenter } from '../../src/text/segment.js';
@@ -35,6 +36,11 @@ export async function buildZhiku(documents: Iterable<BenchDocument>, dbPath: str
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}.index`, { recursive: true, force: true });
   const store = await openSqliteStore({ path: dbPath }, { logger: SILENT_LOGGER });
+  return buildLibrary(documents, store, stats);
+}
+
+/** Builds any store through the product's ingest path; the PostgreSQL bench reuses it. */
+export async function buildLibrary(documents: Iterable<BenchDocument>, store: Store, stats: BuildStats): Promise<BuiltEngine> {
   const library = new Library(store, segmenter);
   const familyOf = new Map<string, number>();
   function* collected(): Generator<CollectedItem> {

@@ -51,6 +51,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .argument('<paths...>', 'PDF, DOCX, PPTX, markdown, text or corpus JSON files, directories (recursively), or http(s) URLs of articles')
     .option('-c, --collection <name>', 'add to this collection (repeatable)', collect, [])
     .option('--json', 'print the result as JSON')
+    .option('--wait', 'with ZHIKU_DATABASE_URL: wait for the queued jobs and report their outcome')
     .action(async (paths: string[], opts) => setExit(await (await import('./commands/add.js')).addCommand(context, paths, opts)));
 
   const feed = program.command('feed').description('follow RSS, Atom, RDF and JSON feeds (RSSHub and wewe-rss URLs too) and bring their entries into the library');
@@ -172,7 +173,8 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--since <date>', 'only documents published on or after this date')
     .option('--format <md|html>', 'output format (default: what the task asks for)')
     .option('--cite <style>', 'source (default: [long_context: "title", chunk N], [文档: file, p. N]) or numeric ([n])')
-    .requiredOption('-o, --out <dir>', 'where report, evidence.json and task-report.md go')
+    .option('-o, --out <dir>', 'where report, evidence.json and task-report.md go (required unless --resume)')
+    .option('--resume <task-id>', 'resume a model-backed run that was interrupted: its saved options, with the model replies it already had replayed')
     .option('--json', 'print paths and the self-check as JSON')
     .option('--offline', 'write offline even when a model endpoint is configured (ZHIKU_LLM_MODEL)')
     .option('--max-tokens <n>', 'stop cleanly (exit 3, partial report saved) before input + output tokens exceed this')
@@ -230,11 +232,47 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .option('--json', 'print as JSON')
     .action(async (opts) => setExit(await (await import('./commands/cost.js')).costCommand(context, opts)));
 
+  program
+    .command('serve')
+    .description('HTTP API and web UI over the library, with the scheduled digest and feed updates')
+    .option('--host <address>', 'address to bind (default 127.0.0.1; any other needs server.token or ZHIKU_SERVER_TOKEN)')
+    .option('--port <n>', 'port (default 5730; 0 picks a free one)')
+    .option('--no-schedule', 'do not run the scheduled jobs')
+    .action(async (opts) => setExit(await (await import('./commands/serve.js')).serveCommand(context, opts)));
+
+  program
+    .command('mcp')
+    .description('MCP server on stdio: search_library, get_document, run_research, get_research, get_digest')
+    .action(async () => setExit(await (await import('./commands/mcp.js')).mcpCommand(context)));
+
   const db = program.command('db').description('database maintenance');
   db.command('migrate')
     .description('bring the database schema to this version')
     .option('--json', 'print as JSON')
     .action(async (opts) => setExit(await (await import('./commands/db-migrate.js')).dbMigrateCommand(context, opts)));
+
+  program
+    .command('worker')
+    .description('take jobs from the PostgreSQL queue (ZHIKU_DATABASE_URL) until SIGINT/SIGTERM; start any number, anywhere')
+    .option('--concurrency <n>', 'jobs run at once (default 2)', parsePositiveInt)
+    .option('--queues <names>', 'only these queues, comma-separated: ingest-file, fetch-url, feed-update, research, digest')
+    .action(async (opts) => setExit(await (await import('./commands/worker.js')).workerCommand(context, opts)));
+
+  const jobs = program.command('jobs').description('the PostgreSQL job queue: progress, failed jobs, retries');
+  jobs
+    .command('ls')
+    .description('jobs per queue and state, then the latest jobs')
+    .option('--failed', 'only jobs that failed after their retries (the dead-letter list)')
+    .option('--state <state>', 'only jobs in this state: created, retry, active, completed, cancelled, failed')
+    .option('--queue <name>', 'only this queue')
+    .option('-n, --limit <n>', 'number of jobs listed (default 20)', parsePositiveInt)
+    .option('--json', 'print as JSON')
+    .action(async (opts) => setExit(await (await import('./commands/jobs.js')).jobsListCommand(context, opts)));
+  jobs
+    .command('retry')
+    .description('queue failed jobs again')
+    .argument('<ids...>', 'job ids (zhiku jobs ls --failed)')
+    .action(async (ids: string[]) => setExit(await (await import('./commands/jobs.js')).jobsRetryCommand(context, ids)));
 
   for (const command of program.commands) {
     command.exitOverride();

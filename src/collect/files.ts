@@ -3,6 +3,7 @@
  * Local files and directories (recursively) → collected items. Never touches the store.
  */
 import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { basename, dirname, extname, join } from 'node:path';
 import type { VisionSettings } from '../image/vision.js';
 import type { TranscribeSettings } from '../media/transcribe.js';
@@ -31,7 +32,7 @@ export async function* collectFiles(paths: readonly string[], options: CollectFi
     try {
       info = await stat(path);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message;
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? missingReason(path) : (error as Error).message;
       yield { kind: 'failed', item: path, code: 'E_NOT_FOUND', reason };
       continue;
     }
@@ -43,11 +44,15 @@ export async function* collectFiles(paths: readonly string[], options: CollectFi
 // ---------------------------------------------------------------------------
 
 async function* walk(directory: string, options: CollectFilesOptions): AsyncGenerator<CollectedItem> {
-  const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  // Names as bytes: a name that is not UTF-8 would otherwise be decoded lossily and then not found.
+  const entries = (await readdir(directory, { withFileTypes: true, encoding: 'buffer' })).sort((a, b) => Buffer.compare(a.name, b.name));
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || SKIPPED_DIRECTORIES.has(entry.name)) continue;
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) yield* walk(path, options);
+    const name = entry.name.toString('utf8');
+    if (name.startsWith('.') || SKIPPED_DIRECTORIES.has(name)) continue;
+    const path = join(directory, name);
+    if (!isUtf8(entry.name)) {
+      yield { kind: 'failed', item: path, code: 'E_INVALID_INPUT', reason: 'the file name is not valid UTF-8 (shown with U+FFFD); rename the file to add it' };
+    } else if (entry.isDirectory()) yield* walk(path, options);
     else if (entry.isFile()) yield* collectFile(path, options, false);
   }
 }
@@ -55,10 +60,17 @@ async function* walk(directory: string, options: CollectFilesOptions): AsyncGene
 async function* collectFile(path: string, options: CollectFilesOptions, explicit: boolean): AsyncGenerator<CollectedItem> {
   try {
     const head = await readLimited(path, options.maxFileBytes, HEAD_BYTES);
-    const { format } = await detectFormat(head, path);
+    if (head.length === 0) throw new ZhikuError('E_EMPTY', 'the file is empty', { item: path });
+    const { format, mime } = await detectFormat(head, path);
     if (format === 'json') {
       yield* parseJson(decodeText(await readLimited(path, options.maxFileBytes), path).text, path, explicit);
       return;
+    }
+    const claimed = BINARY_EXTENSIONS[extname(path).toLowerCase()];
+    if (claimed && format !== claimed) {
+      // A .pdf or .docx whose bytes say otherwise is a damaged or disguised file, not an unsupported type.
+      const found = format === 'unsupported' && mime === 'application/octet-stream' ? 'its bytes match no known format' : `its content is ${mime}`;
+      throw new ZhikuError('E_PARSE', `not a ${claimed.toUpperCase()} file: ${found}`, { item: path });
     }
     if (!DOCUMENT_FORMATS.has(format)) {
       const what = `unsupported file type "${extname(path) || '(none)'}"`;
@@ -68,6 +80,7 @@ async function* collectFile(path: string, options: CollectFilesOptions, explicit
     }
     const description = await attachmentDescription(path);
     const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes), { vision: options.vision, transcribe: options.transcribe, description });
+    if (!input.body.trim()) throw new ZhikuError('E_EMPTY', 'the document has no text', { item: path });
     yield { kind: 'document', item: path, input };
   } catch (error) {
     yield { kind: 'failed', ...toItemFailure(asExpected(error, path), path) };
@@ -86,6 +99,14 @@ async function* parseJson(text: string, path: string, explicit: boolean): AsyncG
     return;
   }
   yield* parseCorpusJson(data, path);
+}
+
+/** Extensions that promise a binary format; text formats have no signature to contradict them. */
+const BINARY_EXTENSIONS: Record<string, DocumentFormat> = { '.pdf': 'pdf', '.docx': 'docx', '.pptx': 'pptx', '.xlsx': 'xlsx' };
+
+/** A path that does not exist; one given with bytes that are not UTF-8 arrives here already mangled. */
+function missingReason(path: string): string {
+  return path.includes('\uFFFD') ? 'no such file or directory (the name given is not valid UTF-8, so it cannot be opened as written)' : 'no such file or directory';
 }
 
 /** File-system errors (permissions, a path that vanished) are item failures, not crashes. */

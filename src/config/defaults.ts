@@ -16,3 +16,11 @@ export const CONFIG_FILE_NAME = 'config.json';
 export function defaultIngestThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
+
+/** `zhiku serve`: loopback only unless a token is set. */
+export const DEFAULT_SERVER_HOST = '127.0.0.1';
+export const DEFAULT_SERVER_PORT = 5730;
+/** 512 MiB per upload request. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+/** The digest at 08:00 and feeds every 30 minutes, in the schedule's time zone. */
+export const DEFAULT_SCHEDULE = { digest: '0 8 * * *', feeds: '*/30 * * * *', timezone: 'Asia/Shanghai' } as const;

@@ -14,6 +14,10 @@ import {
   defaultIngestThreads,
   DEFAULT_SEARCH_LIMIT,
   DEFAULT_SQLITE_FILE,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_SCHEDULE,
+  DEFAULT_SERVER_HOST,
+  DEFAULT_SERVER_PORT,
 } from './defaults.js';
 import { type ResolvedConfig, type ZhikuUserConfig, userConfigSchema } from './schema.js';
 
@@ -36,6 +40,7 @@ export const ENV_VARIABLES = [
   'ZHIKU_DATABASE_URL',
   'ZHIKU_FETCH_ALLOW_HOSTS',
   'ZHIKU_BENCH_DIR',
+  'ZHIKU_SERVER_TOKEN',
 ] as const;
 
 /**
@@ -78,6 +83,14 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       overlay: merged.catalog?.overlay ? resolve(home, merged.catalog.overlay) : null,
       usdCny: merged.catalog?.usdCny ?? null,
     },
+    server: {
+      host: merged.server?.host ?? DEFAULT_SERVER_HOST,
+      port: merged.server?.port ?? DEFAULT_SERVER_PORT,
+      token: merged.server?.token ?? null,
+      lang: merged.server?.lang ?? 'zh',
+      maxUploadBytes: merged.server?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      schedule: { ...DEFAULT_SCHEDULE, ...merged.server?.schedule },
+    },
   };
   return deepFreeze(resolved);
 }
@@ -110,6 +123,8 @@ function configFromEnv(env: Readonly<Record<string, string | undefined>>): Zhiku
   }
   const benchDir = value('ZHIKU_BENCH_DIR');
   if (benchDir) config.benchDir = benchDir;
+  const token = value('ZHIKU_SERVER_TOKEN');
+  if (token) config.server = { token };
   return config;
 }
 

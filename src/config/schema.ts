@@ -53,6 +53,26 @@ const catalogSchema = z
   .partial()
   .strict();
 
+const serverSchema = z
+  .object({
+    /** Address `zhiku serve` binds; anything but loopback requires `token`. */
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    /** Shared secret for requests (header or cookie); at least 16 characters. */
+    token: z.string().min(16),
+    /** Language of the web UI. */
+    lang: z.enum(['zh', 'en']),
+    /** Upload limit of one request (all files together); each file is also held to `ingest.maxFileBytes`. */
+    maxUploadBytes: z.number().int().min(1),
+    /** Cron expressions (5 or 6 fields) of the scheduled jobs; `null` turns a job off. */
+    schedule: z
+      .object({ digest: z.string().min(1).nullable(), feeds: z.string().min(1).nullable(), timezone: z.string().min(1) })
+      .partial()
+      .strict(),
+  })
+  .partial()
+  .strict();
+
 /** What a user may write in `$ZHIKU_HOME/config.json` (every key optional, unknown keys rejected). */
 export const userConfigSchema = z
   .object({
@@ -64,6 +84,7 @@ export const userConfigSchema = z
     search: searchSchema,
     ingest: ingestSchema,
     catalog: catalogSchema,
+    server: serverSchema,
   })
   .partial()
   .strict();
@@ -81,4 +102,14 @@ export interface ResolvedConfig {
   readonly search: { readonly limit: number };
   readonly ingest: { readonly maxFileBytes: number; readonly threads: number };
   readonly catalog: { readonly overlay: string | null; readonly usdCny: number | null };
+  readonly server: ResolvedServerConfig;
+}
+
+export interface ResolvedServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly token: string | null;
+  readonly lang: 'zh' | 'en';
+  readonly maxUploadBytes: number;
+  readonly schedule: { readonly digest: string | null; readonly feeds: string | null; readonly timezone: string };
 }

@@ -75,10 +75,28 @@ function readQuery(folder: string): { id: string; query: string } {
     } catch (error) {
       throw new ZhikuError('E_PARSE', `invalid JSON: ${(error as Error).message}`, { item: json });
     }
+    const withNul = nulField(data);
+    // A NUL is never text, and the task id names a collection and a folder: refuse rather than strip.
+    if (withNul) throw new ZhikuError('E_INVALID_INPUT', `query.json: "${withNul}" contains a NUL character`, { item: json });
     if (typeof data.query !== 'string' || !data.query.trim()) throw new ZhikuError('E_PARSE', 'query.json has no "query" text', { item: json });
     return { id: typeof data.task === 'string' && data.task ? data.task : basename(folder), query: data.query.trim() };
   }
   const markdown = join(folder, 'query.md');
-  if (existsSync(markdown)) return { id: basename(folder), query: readFileSync(markdown, 'utf8').trim() };
+  if (existsSync(markdown)) {
+    const query = readFileSync(markdown, 'utf8').trim();
+    if (query.includes('\u0000')) throw new ZhikuError('E_INVALID_INPUT', 'query.md contains a NUL character', { item: markdown });
+    return { id: basename(folder), query };
+  }
   throw new ZhikuError('E_NOT_FOUND', 'a task folder needs query.json or query.md', { item: folder });
+}
+
+/** The path of the first string in a parsed JSON value that holds a NUL, e.g. `multimodal.0.name`. */
+function nulField(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(root)' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulField(inner, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
 }

@@ -15,11 +15,15 @@ import { startProgress } from '../progress.js';
 export interface AddOptions {
   collection?: string[];
   json?: boolean;
+  /** On PostgreSQL: wait for the queued jobs and report their outcome. */
+  wait?: boolean;
 }
 
 export async function addCommand(context: CommandContext, paths: string[], options: AddOptions): Promise<number> {
   const { logger } = context;
   const config = context.config();
+  // On PostgreSQL, workers do the parsing and indexing: the items become jobs.
+  if (config.store.driver === 'postgres') return (await import('./jobs.js')).queuedAddCommand(context, paths, options);
   const report = await context.withLibrary(async (library) => {
     const progress = await startProgress(logger, paths.length, 'items');
     try {

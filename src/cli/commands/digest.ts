@@ -3,16 +3,14 @@
  * `zhiku digest`: the day's AI-industry digest from the library (markdown, JSON or RSS of all digests
  * made so far); `zhiku digest check <file>`: the format validator.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { classify, defaultClassifier } from '../../digest/classify/classifier.js';
 import { buildDigest } from '../../digest/build.js';
 import { checkDigest, formatIssues } from '../../digest/format/check.js';
-import { parseDigestJson, renderDigestJson, renderDigestRss } from '../../digest/format/feed.js';
+import { digestArchiveDir, readDigests, saveDigest } from '../../digest/archive.js';
+import { renderDigestJson, renderDigestRss } from '../../digest/format/feed.js';
 import { renderDigestMarkdown } from '../../digest/format/markdown.js';
 import { type WebhookFormat, pushDigest } from '../../digest/push.js';
-import type { Digest } from '../../digest/types.js';
 import { DIGEST_ITEM_SCHEMA } from '../../digest/model-item.js';
 import { describeUsage, openCatalog } from '../../catalog/index.js';
 import { type ChatMessage, UsageMeter, chat } from '../../model/chat.js';
@@ -43,7 +41,7 @@ export async function digestCommand(context: CommandContext, options: DigestComm
   const format = options.format ?? 'md';
   if (!['md', 'json', 'rss'].includes(format)) throw new ZhikuError('E_USAGE', '--format must be md, json or rss', { item: 'format' });
   if (options.date && options.since) throw new ZhikuError('E_USAGE', 'give --date or --since, not both', { item: 'date' });
-  const archive = join(context.config().home, 'digests');
+  const archive = digestArchiveDir(context.config().home);
   const earlier = readDigests(archive);
   const sourceWeights: Record<string, number> = {};
   for (const entry of options.sourceWeight ?? []) {
@@ -74,8 +72,7 @@ export async function digestCommand(context: CommandContext, options: DigestComm
   );
   if (writer) context.logger.err(describeUsage(writer.catalog, writer.model, writer.meter.total()));
   if (!digest.items.length && !digest.others.length) throw new ZhikuError('E_EMPTY', `no articles published in the window (${digest.date}); collect some first (zhiku add <url>, zhiku feed update --all)`);
-  mkdirSync(archive, { recursive: true });
-  writeFileSync(join(archive, `${digest.date}.json`), renderDigestJson(digest));
+  saveDigest(archive, digest);
   const text =
     format === 'json'
       ? renderDigestJson(digest)
@@ -111,18 +108,4 @@ async function digestWriter(context: CommandContext, options: DigestCommandOptio
   const client = modelClient({ baseUrl: llm.baseUrl, apiKey: llm.apiKey });
   const model = llm.model;
   return { model, meter, catalog, write: (messages: ChatMessage[]) => chat({ client, model, meter, jsonSchema: DIGEST_ITEM_SCHEMA }, messages) };
-}
-
-/** Digests made before, newest first; a damaged file is skipped. */
-function readDigests(directory: string): Digest[] {
-  if (!existsSync(directory)) return [];
-  const digests: Digest[] = [];
-  for (const name of readdirSync(directory).filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort().reverse()) {
-    try {
-      digests.push(parseDigestJson(readFileSync(join(directory, name), 'utf8')));
-    } catch {
-      // A digest that no longer parses is not worth failing today's for.
-    }
-  }
-  return digests;
 }

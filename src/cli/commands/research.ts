@@ -9,6 +9,8 @@ import { type Catalog, computeCost, convert, describeUsage, formatMoney, openCat
 import { EXIT_CODES, ZhikuError } from '../../errors.js';
 import { type Budget, type Usage, UsageMeter, chat, embed } from '../../model/chat.js';
 import { modelClient } from '../../model/client.js';
+import { type ReplyCache, openReplyCache } from '../../model/reply-cache.js';
+import { type RunState, createRun, loadRun, runDir, saveRun } from '../../research/run-state.js';
 import { startProgress } from '../progress.js';
 import { type ModelWriter, research } from '../../research/research.js';
 import { CORPUS_SIZES, type CorpusSize, loadTask } from '../../research/task.js';
@@ -25,14 +27,27 @@ export interface ResearchCommandOptions {
   since?: string;
   format?: string;
   cite?: string;
-  out: string;
+  out?: string;
   json?: boolean;
   offline?: boolean;
   maxTokens?: string;
   maxCost?: string;
+  resume?: string;
 }
 
 export async function researchCommand(context: CommandContext, dir: string | undefined, options: ResearchCommandOptions): Promise<number> {
+  let run: RunState | undefined;
+  if (options.resume) {
+    if (dir || options.query || options.file.length || options.corpus.length) {
+      throw new ZhikuError('E_USAGE', '--resume runs the saved task as it was given; pass only budgets (--max-tokens, --max-cost) and --json with it', { item: 'resume' });
+    }
+    run = loadRun(context.config().home, options.resume);
+    const saved = run.invocation;
+    // A larger budget may be given to finish a run a budget stopped; everything else is as saved.
+    options = { ...saved, maxTokens: options.maxTokens ?? saved.maxTokens, maxCost: options.maxCost ?? saved.maxCost, json: options.json, resume: options.resume };
+    dir = saved.dir ?? undefined;
+  }
+  if (!options.out) throw new ZhikuError('E_USAGE', '--out is required', { item: 'out' });
   if (options.corpusSize && !(CORPUS_SIZES as readonly string[]).includes(options.corpusSize)) {
     throw new ZhikuError('E_USAGE', `--corpus-size must be one of ${CORPUS_SIZES.join(', ')}`, { item: 'corpus-size' });
   }
@@ -40,8 +55,38 @@ export async function researchCommand(context: CommandContext, dir: string | und
   if (options.cite && !['source', 'numeric'].includes(options.cite)) throw new ZhikuError('E_USAGE', '--cite must be source or numeric', { item: 'cite' });
   const task = loadTask(dir, { query: options.query, files: options.file, corpora: options.corpus, corpusSize: options.corpusSize as CorpusSize | undefined });
   const config = context.config();
-  const { writer, meter, catalog, stop } = await modelWriter(context, options);
-  const result = await context.withLibrary((library) =>
+  const out = resolve(options.out);
+  const willWrite = !options.offline && !!config.llm.model;
+  if (run) {
+    if (!willWrite) throw new ZhikuError('E_NEEDS_MODEL', 'resuming a model-backed run needs its model endpoint (ZHIKU_LLM_MODEL)', { item: run.id });
+    run.resumed++;
+    run.status = 'running';
+    saveRun(config.home, run);
+  } else if (willWrite) {
+    // Only model-backed runs are worth resuming: an offline run is quick and makes no paid calls.
+    run = createRun(config.home, {
+      dir: dir ? resolve(dir) : null,
+      query: options.query,
+      file: task.files.filter((file) => !task.dir || !file.startsWith(`${task.dir}/`)),
+      corpus: options.corpus.map((file) => resolve(file)),
+      corpusSize: options.corpusSize,
+      collection: options.collection,
+      since: options.since,
+      format: options.format,
+      cite: options.cite,
+      out,
+      maxTokens: options.maxTokens,
+      maxCost: options.maxCost,
+    });
+  }
+  const cache = run ? openReplyCache(join(runDir(config.home, run.id), 'replies')) : undefined;
+  if (run && !options.json) {
+    context.logger.out(options.resume ? `resuming research task ${run.id}` : `research task ${run.id} (if it is interrupted: zhiku research --resume ${run.id})`);
+  }
+  const { writer, meter, catalog, stop } = await modelWriter(context, options, cache);
+  let result;
+  try {
+    result = await context.withLibrary((library) =>
     research({
       library,
       task,
@@ -53,9 +98,13 @@ export async function researchCommand(context: CommandContext, dir: string | und
       maxFileBytes: config.ingest.maxFileBytes,
       threads: config.ingest.threads,
     }),
-  );
-  stop?.();
-  const out = resolve(options.out);
+    );
+  } catch (error) {
+    if (run) saveRun(config.home, { ...run, status: 'failed', finishedAt: new Date().toISOString(), reason: (error as Error).message });
+    throw error;
+  } finally {
+    stop?.();
+  }
   await mkdir(out, { recursive: true });
   const reportFile = join(out, result.check.format.html ? 'report.html' : 'report.md');
   await writeFile(reportFile, result.report);
@@ -80,9 +129,11 @@ export async function researchCommand(context: CommandContext, dir: string | und
   });
   await writeFile(join(out, 'task-report.md'), taskReport);
   const { length, sections, citations } = result.check;
+  if (run) saveRun(config.home, { ...run, status: result.model?.stopped ? 'stopped' : 'done', finishedAt: new Date().toISOString(), reason: result.model?.stopped ?? null });
   if (options.json) {
-    printJson(context.logger.out, { report: reportFile, evidence: join(out, 'evidence.json'), taskReport: join(out, 'task-report.md'), check: result.check, ingestSeconds: result.ingestSeconds, seconds: result.seconds });
+    printJson(context.logger.out, { ...(run ? { task: run.id, replayedReplies: cache!.hits } : {}), report: reportFile, evidence: join(out, 'evidence.json'), taskReport: join(out, 'task-report.md'), check: result.check, ingestSeconds: result.ingestSeconds, seconds: result.seconds });
   } else {
+    if (options.resume && cache) context.logger.out(`${cache.hits} model replies replayed from the task's cache`);
     context.logger.out(`report: ${reportFile}`);
     context.logger.out(
       `length ${length.count}${length.min !== null ? ` / ${length.min}–${length.max ?? '∞'}${length.inRange ? '' : ` MISS: ${length.miss}`}` : ''}; sections ${sections.found}/${sections.required}; citations ${citations.resolvable}/${citations.total} resolvable, ${citations.supported} supported; materials ${result.ingestSeconds.toFixed(1)} s, report ${result.seconds.toFixed(2)} s`,
@@ -97,7 +148,7 @@ export async function researchCommand(context: CommandContext, dir: string | und
 }
 
 /** The model writer when an endpoint and model are configured (and not --offline), with its meter and the catalog for prices. */
-async function modelWriter(context: CommandContext, options: ResearchCommandOptions): Promise<{ writer?: ModelWriter; meter?: UsageMeter; catalog?: Catalog; stop?: () => void }> {
+async function modelWriter(context: CommandContext, options: ResearchCommandOptions, cache?: ReplyCache): Promise<{ writer?: ModelWriter; meter?: UsageMeter; catalog?: Catalog; stop?: () => void }> {
   const { llm } = context.config();
   if (options.offline || !llm.model) {
     if (options.maxTokens || options.maxCost) context.logger.err('zhiku: --max-tokens/--max-cost apply to model-backed writing; no model is configured (ZHIKU_LLM_MODEL), so research runs offline');
@@ -125,13 +176,13 @@ async function modelWriter(context: CommandContext, options: ResearchCommandOpti
     chat: async (messages) => {
       calls++;
       try {
-        return await chat({ client, model: llm.model!, meter, budget, onProgress: (n) => { progress.setTotal(Math.max(n, 1)); progress.update(n, `call ${calls}`); } }, messages);
+        return await chat({ client, model: llm.model!, meter, budget, cache, onProgress: (n) => { progress.setTotal(Math.max(n, 1)); progress.update(n, `call ${calls}`); } }, messages);
       } finally {
         progress.update(0, `call ${calls} done`);
       }
     },
   };
-  if (llm.embedModel) writer.embed = (texts) => embed({ client, model: llm.embedModel!, meter, budget }, texts);
+  if (llm.embedModel) writer.embed = (texts) => embed({ client, model: llm.embedModel!, meter, budget, cache }, texts);
   return { writer, meter, catalog, stop: () => progress.stop() };
 }
 

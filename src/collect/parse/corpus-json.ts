@@ -24,6 +24,7 @@ export function parseCorpusJson(data: unknown, path: string): CollectedItem[] {
   if (!Array.isArray(data)) {
     throw new ZhikuError('E_PARSE', 'corpus JSON must be an array of {title, page_body} or {title, content, url}', { item: path });
   }
+  if (data.length === 0) throw new ZhikuError('E_EMPTY', 'the corpus has no entries', { item: path });
   const corpus = basename(path, extname(path));
   return data.map((raw, index): CollectedItem => {
     const item = `${path}#${index}`;
@@ -34,6 +35,9 @@ export function parseCorpusJson(data: unknown, path: string): CollectedItem[] {
       return { kind: 'failed', item, code: 'E_PARSE', reason: `${where}: ${issue?.message ?? 'invalid entry'}` };
     }
     const entry = parsed.data;
+    // A NUL is never text (text files with one are refused as binary); it also cuts strings short in C consumers.
+    const withNul = (['title', 'page_body', 'content', 'url'] as const).find((key) => entry[key]?.includes('\u0000'));
+    if (withNul) return { kind: 'failed', item, code: 'E_INVALID_INPUT', reason: `${withNul}: contains a NUL character` };
     const body = entry.page_body ?? entry.content ?? '';
     if (!body.trim()) return { kind: 'empty', item, reason: 'empty body' };
     return {

@@ -2,7 +2,6 @@
  * @module library/store/open-store
  * Picks the driver once from the resolved config; drivers load lazily so `pg` never loads for SQLite.
  */
-import { ZhikuError } from '../../errors.js';
 import type { ResolvedStoreConfig } from '../../config/schema.js';
 import type { Store, StoreDeps } from './store.js';
 
@@ -17,9 +16,9 @@ export async function openStore(config: ResolvedStoreConfig, deps: StoreDeps, op
       const { openSqliteStore } = await import('./sqlite/index.js');
       return openSqliteStore({ path: config.path, autoMigrate: options.autoMigrate }, deps);
     }
-    case 'postgres':
-      throw new ZhikuError('E_CONFIG', 'the PostgreSQL driver is not available in this build; unset ZHIKU_DATABASE_URL to use the embedded store', {
-        item: 'store.driver',
-      });
+    case 'postgres': {
+      const { openPostgresStore } = await import('./postgres/index.js');
+      return openPostgresStore({ url: config.url, autoMigrate: options.autoMigrate }, deps);
+    }
   }
 }

@@ -67,7 +67,9 @@ export class ChunkIndex {
     const temporary = dir === null ? mkdtempSync(join(tmpdir(), 'zhiku-index-')) : null;
     const location = dir ?? temporary!;
     try {
-      const connection = await lancedb.connect(location);
+      // Every read checks for versions other processes wrote: writers take turns under SQLite's lock,
+      // and each must see the table (and the rows) the one before it left.
+      const connection = await lancedb.connect(location, { readConsistencyInterval: 0 });
       const table = (await connection.tableNames()).includes(TABLE) ? await connection.openTable(TABLE) : null;
       const index = new ChunkIndex(connection, table, temporary);
       if (table) index.#hasIndex = (await table.listIndices()).some((i) => i.columns.includes(COLUMN));
@@ -89,14 +91,15 @@ export class ChunkIndex {
         new Utf8(),
       ),
     });
-    if (!this.#table) {
-      this.#table = await this.#connection.createTable(TABLE, data, { schema: SCHEMA });
+    let table = await this.#opened();
+    if (!table) {
+      table = this.#table = await this.#connection.createTable(TABLE, data, { schema: SCHEMA });
     } else {
-      await this.#table.add(data);
+      await table.add(data);
     }
     // Search needs an index to exist; rows added after it are searched exhaustively until `refresh`.
     if (!this.#hasIndex) {
-      await this.#table.createIndex(COLUMN, { config: lancedb.Index.fts(FTS_OPTIONS) });
+      await table.createIndex(COLUMN, { config: lancedb.Index.fts(FTS_OPTIONS) });
       this.#hasIndex = true;
     }
   }
@@ -115,7 +118,8 @@ export class ChunkIndex {
 
   /** Grows with every change to the index, so a writer can tell whether someone else wrote to it. */
   async version(): Promise<number> {
-    return this.#table ? this.#table.version() : 0;
+    const table = await this.#opened();
+    return table ? table.version() : 0;
   }
 
   async count(): Promise<number> {
@@ -131,15 +135,27 @@ export class ChunkIndex {
   }
 
   async search(query: IndexQuery): Promise<IndexHit[]> {
-    if (!this.#table || !this.#hasIndex || query.terms.length === 0) return [];
+    const table = await this.#opened();
+    if (!table || query.terms.length === 0) return [];
+    if (!this.#hasIndex) this.#hasIndex = (await table.listIndices()).some((i) => i.columns.includes(COLUMN));
+    if (!this.#hasIndex) return [];
     if (query.documentSeqs && query.documentSeqs.length === 0) return [];
     const match = new lancedb.MatchQuery(query.terms.join(' '), COLUMN, {
       operator: query.mode === 'all' ? lancedb.Operator.And : lancedb.Operator.Or,
     });
-    let builder = this.#table.query().fullTextSearch(match, { columns: COLUMN }).select(['chunk_id', '_score']).limit(query.limit);
+    let builder = table.query().fullTextSearch(match, { columns: COLUMN }).select(['chunk_id', '_score']).limit(query.limit);
     if (query.documentSeqs) builder = builder.where(`document_seq IN (${query.documentSeqs.join(',')})`);
     const rows = (await builder.toArray()) as { chunk_id: number; _score: number }[];
     return rows.map((r) => ({ chunkId: r.chunk_id, score: r._score }));
+  }
+
+  /** The table, opened here when another process created it after this index was opened. */
+  async #opened(): Promise<lancedb.Table | null> {
+    if (!this.#table && (await this.#connection.tableNames()).includes(TABLE)) {
+      this.#table = await this.#connection.openTable(TABLE);
+      this.#hasIndex = (await this.#table.listIndices()).some((i) => i.columns.includes(COLUMN));
+    }
+    return this.#table;
   }
 
   async close(): Promise<void> {

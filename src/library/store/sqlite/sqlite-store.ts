@@ -209,7 +209,11 @@ class SqliteStore implements Store {
    */
   async #write<T>(body: (added: IndexRow[]) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        this.#db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        throw storeError(error, this.#path, 'nothing was written');
+      }
       let committed = false;
       try {
         await this.#repairIndex();
@@ -224,6 +228,8 @@ class SqliteStore implements Store {
         committed = true;
         await this.#collectGarbage();
         return result;
+      } catch (error) {
+        throw storeError(error, this.#path, committed ? 'the write was saved; removing stale index rows is left to the next write' : 'the write was rolled back');
       } finally {
         if (!committed && this.#db.inTransaction) this.#db.exec('ROLLBACK');
       }
@@ -605,6 +611,24 @@ function directoryBytes(dir: string): number {
     return 0;
   }
   return total;
+}
+
+/**
+ * A failed write as one line: a full disk (SQLITE_FULL from SQLite, ENOSPC from the index) and a
+ * writer locked out past the busy timeout are named; the store is consistent either way (`outcome`).
+ */
+function storeError(error: unknown, path: string, outcome: string): unknown {
+  if (error instanceof ZhikuError) return error;
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const message = (error as Error | null)?.message ?? String(error);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || /no space left on device|disk is full/i.test(message)) {
+    return new ZhikuError('E_STORE', `the disk is full; ${outcome}`, { item: path, cause: error });
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new ZhikuError('E_STORE', `another process kept the database locked past the busy timeout; ${outcome}`, { item: path, cause: error });
+  }
+  if (code.startsWith('SQLITE_')) return new ZhikuError('E_STORE', `${message.split('\n')[0]} (${code}); ${outcome}`, { item: path, cause: error });
+  return error;
 }
 
 function placeholders(values: readonly unknown[]): string {

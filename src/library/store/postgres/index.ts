@@ -1,0 +1,1 @@
+export { DRIVER_NAME, openPostgresStore, redactUrl, type PostgresStoreOptions } from './postgres-store.js';

@@ -1,0 +1,22 @@
+/**
+ * The size limit at full scale: a text file just above the default 200 MiB limit is refused before a
+ * byte of it is read, in one line naming the limit, with the process's memory at its baseline.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_FILE_BYTES } from '../../src/config/defaults.js';
+import { tempDir } from '../helpers.js';
+import { runZhikuProcess } from './child.js';
+import { writeLargeText } from './generate.js';
+
+describe('a 200 MiB text file', () => {
+  it('above the default ingest.maxFileBytes is refused with the limit named, without being read', async () => {
+    const dir = tempDir('zhiku-big-');
+    writeLargeText(join(dir, 'huge.txt'), DEFAULT_MAX_FILE_BYTES + 1024);
+    const result = await runZhikuProcess(['--home', join(dir, 'home'), 'add', join(dir, 'huge.txt')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`zhiku: ${join(dir, 'huge.txt')}: file is 200.0 MiB, above the 200.0 MiB limit (ingest.maxFileBytes) [E_INVALID_INPUT]\n`);
+    console.info(`200 MiB file refused: peak RSS ${result.peakRssMiB} MiB, ${result.seconds.toFixed(1)} s`);
+    expect(result.peakRssMiB).toBeLessThan(480);
+  });
+});
