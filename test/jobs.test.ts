@@ -2,7 +2,7 @@
  * The job queue in one process: `zhiku add --wait` on PostgreSQL, a worker loop, retries and the
  * dead-letter list.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
@@ -10,9 +10,12 @@ import { JobQueue, createJobHandlers, runWorker } from '../src/jobs/index.js';
 import { Library } from '../src/library/library.js';
 import { SILENT_LOGGER } from '../src/logger.js';
 import { runZhiku, tempDir } from './helpers.js';
+import { type FakeOpenAi, startFakeOpenAi } from './fake-openai.js';
+import { fakeTranslator } from './fake-translator.js';
 import { type PgCluster, startPgCluster } from './pg-cluster.js';
 
 let cluster: PgCluster;
+let model: FakeOpenAi;
 let env: Record<string, string>;
 let home: string;
 let queue: JobQueue;
@@ -24,12 +27,13 @@ beforeAll(async () => {
   cluster = await startPgCluster();
   const url = await cluster.createDatabase('zhiku_jobs_test');
   home = tempDir('zhiku-jobs-');
-  env = { ZHIKU_DATABASE_URL: url };
+  model = await startFakeOpenAi(fakeTranslator());
+  env = { ZHIKU_DATABASE_URL: url, ZHIKU_LLM_BASE_URL: model.baseUrl, ZHIKU_LLM_MODEL: 'gpt-4o' };
   const config = loadConfig({ flags: { home }, env });
   queue = await JobQueue.open({ url, retryDelaySeconds: 1 }, { logger: SILENT_LOGGER });
   library = await Library.open(config, { logger: SILENT_LOGGER });
   const handlers = createJobHandlers({ library, config, queue });
-  worker = runWorker({ queue, handlers, names: ['ingest-file', 'fetch-url'], concurrency: 2, signal: stop.signal, logger: SILENT_LOGGER, idleMs: 100 });
+  worker = runWorker({ queue, handlers, names: ['ingest-file', 'fetch-url', 'translate'], concurrency: 2, signal: stop.signal, logger: SILENT_LOGGER, idleMs: 100 });
 });
 
 afterAll(async () => {
@@ -38,6 +42,7 @@ afterAll(async () => {
   await library?.close();
   await queue?.close();
   await cluster?.stop();
+  await model?.close();
 });
 
 describe('job queue', () => {
@@ -81,6 +86,23 @@ describe('job queue', () => {
     expect(retried.code).toBe(1);
     const [again] = await queue.wait([id], { pollMs: 100 });
     expect(again!.state).toBe('failed');
+  });
+
+  it('translate on PostgreSQL: the file travels as a blob, a worker translates and stores it, the CLI writes the result', async () => {
+    const input = join(home, 'post.md');
+    writeFileSync(input, '---\ntitle: Notes on batching\nurl: https://example.com/notes\n---\n\n# Notes on batching\n\nContinuous batching adds new requests to a [running batch](https://example.com/batch), so the hardware never waits.\n');
+    const out = join(home, 'post.zh.md');
+    const result = await runZhiku(['--home', home, 'translate', input, '--out', out, '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const outcome = JSON.parse(result.stdout);
+    const file = readFileSync(out, 'utf8');
+    expect(file).toMatch(/^---\ntitle: /);
+    expect(file).toContain('](https://example.com/batch)');
+    expect(file).toContain('原文链接：[Notes on batching](https://example.com/notes)');
+    const stored = await library.getDocument(outcome.documentId);
+    expect(stored?.frontmatter.translation_of).toBe(outcome.originalId);
+    expect((await library.getDocument(outcome.originalId))?.canonicalUrl).toBe('https://example.com/notes');
   });
 
   it('refuses worker and jobs commands on the embedded store with one line', async () => {

@@ -255,7 +255,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     .command('worker')
     .description('take jobs from the PostgreSQL queue (ZHIKU_DATABASE_URL) until SIGINT/SIGTERM; start any number, anywhere')
     .option('--concurrency <n>', 'jobs run at once (default 2)', parsePositiveInt)
-    .option('--queues <names>', 'only these queues, comma-separated: ingest-file, fetch-url, feed-update, research, digest')
+    .option('--queues <names>', 'only these queues, comma-separated: ingest-file, fetch-url, feed-update, research, digest, translate')
     .action(async (opts) => setExit(await (await import('./commands/worker.js')).workerCommand(context, opts)));
 
   const jobs = program.command('jobs').description('the PostgreSQL job queue: progress, failed jobs, retries');

@@ -25,6 +25,7 @@ import { type ChatMessage, type ChatOptions, UsageMeter, chat } from '../model/c
 import { modelClient } from '../model/client.js';
 import { research } from '../research/research.js';
 import { loadTask } from '../research/task.js';
+import { translateDocument } from '../translate/pipeline.js';
 import type { JobQueue } from './queue.js';
 import type { JobHandlers } from './types.js';
 
@@ -86,6 +87,41 @@ export function createJobHandlers({ library, config, queue }: HandlerDeps): JobH
         evidence: result.evidence,
         unreadable: result.unreadable,
       };
+    },
+
+    async translate({ input, blob, name, to, glossary, store }) {
+      const { llm } = config;
+      if (!llm.model) throw new ZhikuError('E_NEEDS_MODEL', 'translation needs a model endpoint: set ZHIKU_LLM_BASE_URL and ZHIKU_LLM_MODEL on the workers', { item: 'llm.model' });
+      const client = modelClient({ baseUrl: llm.baseUrl, apiKey: llm.apiKey });
+      const meter = new UsageMeter();
+      const model = llm.model;
+      // A file travels as a blob and is recreated under its own name, as for ingest.
+      const dir = blob ? await mkdtemp(join(tmpdir(), 'zhiku-job-')) : null;
+      try {
+        const path = dir ? join(dir, basename(name ?? 'article.md')) : null;
+        if (path) await writeFile(path, await queue.getBlob(blob!));
+        const outcome = await translateDocument(library, {
+          input: path ?? input ?? '',
+          chat: (messages, jsonSchema) => chat({ client, model, meter, ...(jsonSchema ? { jsonSchema } : {}) }, messages),
+          to,
+          glossary: glossary ?? [],
+          fetch: { allowHosts: config.fetch.allowHosts },
+          maxFileBytes: config.ingest.maxFileBytes,
+          store,
+        });
+        return {
+          title: outcome.file.title,
+          blocks: outcome.body.blocks,
+          markdown: outcome.file.markdown,
+          documentId: outcome.stored?.translationId ?? null,
+          originalId: outcome.stored?.originalId ?? null,
+          flags: outcome.body.flags,
+          warnings: outcome.warnings,
+          usage: meter.total(),
+        };
+      } finally {
+        if (dir) await rm(dir, { recursive: true, force: true });
+      }
     },
 
     async digest({ offline, ...options }) {

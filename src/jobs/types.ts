@@ -6,9 +6,11 @@
 import type { Subscription } from '../collect/feed/subscriptions.js';
 import type { FeedUpdateResult } from '../collect/feed/update.js';
 import type { IngestReport } from '../library/library.js';
+import type { Usage } from '../model/chat.js';
+import type { GlossaryEntry, TargetLanguage, TranslationFlag } from '../translate/index.js';
 
 /** Every job kind; each is its own pg-boss queue. */
-export const JOB_NAMES = ['ingest-file', 'fetch-url', 'feed-update', 'research', 'digest'] as const;
+export const JOB_NAMES = ['ingest-file', 'fetch-url', 'feed-update', 'research', 'digest', 'translate'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobPayloads {
@@ -19,6 +21,8 @@ export interface JobPayloads {
   'feed-update': { feeds: Subscription[] };
   research: { query: string; collections?: string[]; since?: string; format?: 'markdown' | 'html'; cite?: 'source' | 'numeric'; offline?: boolean };
   digest: { date?: string; since?: string; sources?: string[]; collections?: string[]; items?: number; perSource?: number; dropNonAi?: boolean; offline?: boolean };
+  /** A URL or document id, or a file as a blob (`name` is its path where it was queued); the glossary travels inline. */
+  translate: { input?: string; blob?: string; name?: string; to?: TargetLanguage; glossary?: GlossaryEntry[]; store?: boolean };
 }
 
 export interface JobResults {
@@ -27,6 +31,7 @@ export interface JobResults {
   'feed-update': { feeds: Array<Omit<FeedUpdateResult, 'feed'> & { url: string }>; subscriptions: Subscription[]; ingest: IngestReport };
   research: { report: string; format: 'markdown' | 'html'; check: unknown; evidence: unknown; unreadable: { item: string; reason: string }[] };
   digest: { date: string; markdown: string; json: string; items: number; others: number };
+  translate: { title: string; blocks: number; markdown: string; documentId: string | null; originalId: string | null; flags: TranslationFlag[]; warnings: string[]; usage: Usage };
 }
 
 export type JobHandlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<JobResults[N]> };

@@ -21,7 +21,7 @@ export interface QueuedAddOptions {
 export async function queuedAddCommand(context: CommandContext, paths: string[], options: QueuedAddOptions): Promise<number> {
   const { logger } = context;
   const config = context.config();
-  return withQueue(context, async (queue) => {
+  return withJobQueue(context, async (queue) => {
     const { enqueueAdd } = await import('../../jobs/index.js');
     const queued = await enqueueAdd(queue, paths, { collections: options.collection ?? [], maxFileBytes: config.ingest.maxFileBytes });
     for (const failure of queued.failed) logger.err(`zhiku: ${failure.item}: ${failure.reason} [${failure.code}]`);
@@ -75,7 +75,7 @@ const STATES: readonly JobState[] = ['created', 'retry', 'active', 'completed', 
 export async function jobsListCommand(context: CommandContext, options: JobsListOptions): Promise<number> {
   const state = options.failed ? 'failed' : options.state;
   if (state && !(STATES as readonly string[]).includes(state)) throw new ZhikuError('E_USAGE', `--state must be one of ${STATES.join(', ')}`, { item: state });
-  return withQueue(context, async (queue) => {
+  return withJobQueue(context, async (queue) => {
     const { isJobName } = await import('../../jobs/index.js');
     if (options.queue && !isJobName(options.queue)) throw new ZhikuError('E_USAGE', 'no such queue', { item: options.queue });
     const counts = await queue.counts();
@@ -96,7 +96,7 @@ export async function jobsListCommand(context: CommandContext, options: JobsList
 
 /** `zhiku jobs retry <id...>`: queues failed jobs again. */
 export async function jobsRetryCommand(context: CommandContext, ids: string[]): Promise<number> {
-  return withQueue(context, async (queue) => {
+  return withJobQueue(context, async (queue) => {
     const found = new Map((await queue.status(ids)).map((job) => [job.id, job]));
     let failed = 0;
     for (const id of ids) {
@@ -115,7 +115,8 @@ export async function jobsRetryCommand(context: CommandContext, ids: string[]): 
 
 // ---------------------------------------------------------------------------
 
-async function withQueue(context: CommandContext, fn: (queue: JobQueue) => Promise<number>): Promise<number> {
+/** Runs `fn` with the PostgreSQL job queue open; the embedded store has none. */
+export async function withJobQueue(context: CommandContext, fn: (queue: JobQueue) => Promise<number>): Promise<number> {
   const config = context.config();
   if (config.store.driver !== 'postgres') throw new ZhikuError('E_CONFIG', 'the job queue needs the PostgreSQL store: set ZHIKU_DATABASE_URL', { item: 'store.driver' });
   const { JobQueue } = await import('../../jobs/index.js');

@@ -5,9 +5,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Catalog, computeCost, convert, describeUsage, formatMoney, openCatalog, parseTokenCount } from '../../catalog/index.js';
+import { type Catalog, computeCost, convert, openCatalog, parseTokenCount } from '../../catalog/index.js';
 import { EXIT_CODES, ZhikuError } from '../../errors.js';
-import { type Budget, type Usage, UsageMeter, chat, embed } from '../../model/chat.js';
+import { type Budget, UsageMeter, chat, embed } from '../../model/chat.js';
 import { modelClient } from '../../model/client.js';
 import { type ReplyCache, openReplyCache } from '../../model/reply-cache.js';
 import { type RunState, createRun, loadRun, runDir, saveRun } from '../../research/run-state.js';
@@ -15,6 +15,7 @@ import { startProgress } from '../progress.js';
 import { type ModelWriter, research } from '../../research/research.js';
 import { CORPUS_SIZES, type CorpusSize, loadTask } from '../../research/task.js';
 import { renderTaskReport } from '../../research/task-report.js';
+import { usageRows } from '../../research/task-model.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 
@@ -195,15 +196,4 @@ function parseAmount(text: string, catalog: Catalog, model: string): number {
   const modelCurrency = catalog.find(model)?.price?.currency ?? 'USD';
   const amount = Number(match[2]);
   return currency ? convert(amount, currency, modelCurrency, catalog.rate) : amount;
-}
-
-function usageRows(meter: UsageMeter, catalog: Catalog): { rows: { model: string; usage: Usage; cost: string }[]; total: string } {
-  const rows = [...meter.byModel].map(([model, usage]) => ({ model, usage, cost: describeUsage(catalog, model, usage).replace(/^.*; cost: /, '') }));
-  const priced = [...meter.byModel].map(([model, usage]) => {
-    const entry = catalog.find(model);
-    return entry?.price ? { currency: entry.price.currency, total: computeCost(entry, usage).total } : null;
-  });
-  if (priced.some((p) => p === null)) return { rows, total: `unpriced: ${rows.filter((_, i) => !priced[i]).map((r) => r.model).join(', ')} not in the model catalog` };
-  const usd = priced.reduce((sum, p) => sum + convert(p!.total, p!.currency, 'USD', catalog.rate), 0);
-  return { rows, total: `${formatMoney(usd, 'USD')} (${formatMoney(convert(usd, 'USD', 'CNY', catalog.rate), 'CNY')}), priced from the model catalog` };
 }
