@@ -115,6 +115,8 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Postings scored in the first MaxScore round: the rarest terms up to this many chunks together. */
 const ESSENTIAL_POSTINGS = 2_000;
+/** The second round leaves out the most common terms once the others' postings reach this share of all chunks. */
+const COMMON_TERM_SHARE = 0.03;
 
 /** Advisory lock key of migrations (any constant shared by every build). */
 const MIGRATION_LOCK = 0x7a68696b75;
@@ -378,14 +380,17 @@ class PostgresStore implements Store {
     for (let seen = frequencies[byRarity[0]!]!; essential < terms.length && seen + frequencies[byRarity[essential]!]! <= ESSENTIAL_POSTINGS; essential++) {
       seen += frequencies[byRarity[essential]!]!;
     }
-    for (;;) {
-      const chosen = byRarity.slice(0, essential).map((i) => terms[i]!);
-      const bound = byRarity.slice(essential).reduce((sum, i) => sum + idfs[i]! * (K1 + 1), 0);
-      const hits = await this.#score(terms, idfs, corpus, matchQuery(chosen, 'any'), wanted, query.filters);
-      if (essential === terms.length || (hits.length >= wanted && hits[wanted - 1]!.score > bound)) return hits.slice(query.offset ?? 0);
-      // Growing the set one term at a time rescored the same chunks again and again: one full round instead.
-      essential = terms.length;
-    }
+    const chosen = byRarity.slice(0, essential).map((i) => terms[i]!);
+    const bound = byRarity.slice(essential).reduce((sum, i) => sum + idfs[i]! * (K1 + 1), 0);
+    const hits = await this.#score(terms, idfs, corpus, matchQuery(chosen, 'any'), wanted, query.filters);
+    if (essential === terms.length || (hits.length >= wanted && hits[wanted - 1]!.score > bound)) return hits.slice(query.offset ?? 0);
+    // The bound did not prove the ranking. Scoring every chunk with a common word costs seconds at 100k
+    // chunks, so the second round scores the chunks holding any term outside the most common ones: a chunk
+    // with only very common words cannot compete with one holding a rarer term of a multi-term query.
+    let wide = essential;
+    for (let seen = 0; wide < terms.length && (wide < 2 || seen + frequencies[byRarity[wide]!]! <= corpus.chunks * COMMON_TERM_SHARE); wide++) seen += frequencies[byRarity[wide]!]!;
+    const widened = byRarity.slice(0, Math.max(wide, essential + 1)).map((i) => terms[i]!);
+    return (await this.#score(terms, idfs, corpus, matchQuery(widened, 'any'), wanted, query.filters)).slice(query.offset ?? 0);
   }
 
   /** The `limit` best chunks matching `match`, scored by BM25 over every term. */
