@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { JobQueue, createJobHandlers, runWorker } from '../src/jobs/index.js';
 import { Library } from '../src/library/library.js';
 import { SILENT_LOGGER } from '../src/logger.js';
+import { startScheduler } from '../src/server/scheduler.js';
 import { runZhiku, tempDir } from './helpers.js';
 import { type FakeOpenAi, startFakeOpenAi } from './fake-openai.js';
 import { fakeTranslator } from './fake-translator.js';
@@ -103,6 +104,32 @@ describe('job queue', () => {
     const stored = await library.getDocument(outcome.documentId);
     expect(stored?.frontmatter.translation_of).toBe(outcome.originalId);
     expect((await library.getDocument(outcome.originalId))?.canonicalUrl).toBe('https://example.com/notes');
+  });
+
+  it('two servers on one store run each scheduled tick once: the tick is claimed through the queue', async () => {
+    const other = await JobQueue.open({ url: env.ZHIKU_DATABASE_URL! }, { logger: SILENT_LOGGER });
+    const runs: string[] = [];
+    const servers = [queue, other].map((q, i) =>
+      startScheduler({
+        jobs: { digest: '0 8 * * *' },
+        timezone: 'Asia/Shanghai',
+        logger: SILENT_LOGGER,
+        claim: (name, tick) => q.claimTick(name, tick),
+        run: async (name) => (runs.push(`${name} on server ${i}`), 'done'),
+      }),
+    );
+    try {
+      const tick = new Date('2026-11-30T00:00:00Z');
+      await Promise.all(servers.map((server) => server.trigger('digest', tick)));
+      expect(runs).toHaveLength(1);
+      await Promise.all(servers.map((server) => server.trigger('digest', new Date('2026-12-01T00:00:00Z'))));
+      expect(runs).toHaveLength(2);
+      const skipped = servers.map((server) => server.jobs()[0]!.lastRun!.outcome).sort();
+      expect(skipped).toEqual(['done', 'skipped']);
+    } finally {
+      for (const server of servers) server.stop();
+      await other.close();
+    }
   });
 
   it('refuses worker and jobs commands on the embedded store with one line', async () => {

@@ -4,6 +4,7 @@
  * expiry of jobs whose worker died), plus a blob table for the files jobs carry. One schema holds both.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { ZhikuError } from '../errors.js';
@@ -44,6 +45,8 @@ export interface QueueCount {
 }
 
 export const DEFAULT_JOB_SCHEMA = 'zhiku_jobs';
+/** Ticks of `zhiku serve`'s schedule claimed by one server each (never worked by `zhiku worker`). */
+export const TICK_QUEUE = 'schedule-tick';
 const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
 /** Rows per insert when queuing many jobs. */
 const SEND_BATCH = 500;
@@ -83,7 +86,7 @@ export class JobQueue {
     pool.on('error', () => undefined);
     try {
       await boss.start();
-      for (const name of JOB_NAMES) {
+      for (const name of [...JOB_NAMES, TICK_QUEUE]) {
         if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'standard' }).catch(() => undefined);
       }
       const client = await pool.connect();
@@ -126,6 +129,20 @@ export class JobQueue {
     }));
     for (let i = 0; i < rows.length; i += SEND_BATCH) await this.#boss.insert(rows.slice(i, i + SEND_BATCH));
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Claims one tick of a scheduled job for this process: true for exactly one of the servers that ask
+   * for the same job and tick. The claim is a pg-boss job with an id derived from both (pg-boss inserts
+   * with ON CONFLICT DO NOTHING), completed at once and kept as the record of that run.
+   */
+  async claimTick(job: string, tick: Date): Promise<boolean> {
+    const digest = createHash('sha256').update(`${job}@${tick.toISOString()}`).digest('hex');
+    const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-a${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
+    const sent = await this.#boss.send(TICK_QUEUE, { job, tick: tick.toISOString() }, { id, retryLimit: 0 });
+    if (sent === null) return false;
+    await this.#boss.complete(TICK_QUEUE, id, { claimedBy: `${hostname()}:${process.pid}` });
+    return true;
   }
 
   /** Takes the next job of a queue (marking it active), or null when there is none. */

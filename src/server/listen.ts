@@ -14,6 +14,7 @@ import { createApp } from './app.js';
 import { isLoopbackHost } from './auth.js';
 import { JobGate, runDigestJob, runFeedJob } from './jobs.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
+import type { JobQueue } from '../jobs/queue.js';
 
 export interface StartServerOptions {
   config: ResolvedConfig;
@@ -48,9 +49,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const gate = new JobGate();
   const jobs = { config, library, logger, gate };
   let scheduler: Scheduler | undefined;
+  // On PostgreSQL several servers may share the store: each tick is claimed through the job queue.
+  let queue: JobQueue | undefined;
   try {
     if (options.schedule !== false) {
+      if (config.store.driver === 'postgres') queue = await (await import('../jobs/queue.js')).JobQueue.open({ url: config.store.url }, { logger });
+      const ticks = queue;
       scheduler = startScheduler({
+        ...(ticks ? { claim: (name: string, tick: Date) => ticks.claimTick(name, tick) } : {}),
         jobs: { digest: config.server.schedule.digest, feeds: config.server.schedule.feeds },
         timezone: config.server.schedule.timezone,
         logger,
@@ -85,11 +91,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         });
         await runner.close();
         await gate.idle();
+        await queue?.close();
         await library.close();
       },
     };
   } catch (error) {
     scheduler?.stop();
+    await queue?.close();
     await library.close();
     throw error;
   }

@@ -15,6 +15,11 @@ export interface ScheduleOptions {
   timezone: string;
   /** Runs one job; resolves to null when the gate skipped it (already running). */
   run: (name: JobName) => Promise<string | null>;
+  /**
+   * With several servers on one PostgreSQL store: claims a tick for this server (false when another
+   * server has it), so each tick runs once across all of them.
+   */
+  claim?: (name: JobName, tick: Date) => Promise<boolean>;
   logger: Logger;
 }
 
@@ -27,8 +32,8 @@ export interface ScheduledJob {
 
 export interface Scheduler {
   jobs(): ScheduledJob[];
-  /** Runs a job now, as a tick would (skipped when it is running). */
-  trigger(name: JobName): Promise<void>;
+  /** Runs a job now, as a tick at `at` would (skipped when it is running or another server has the tick). */
+  trigger(name: JobName, at?: Date): Promise<void>;
   stop(): void;
 }
 
@@ -48,9 +53,13 @@ export function startScheduler(options: ScheduleOptions): Scheduler {
     entries.push({ name, pattern });
   }
   const last = new Map<JobName, ScheduledJob['lastRun']>();
-  const tick = async (name: JobName) => {
+  const tick = async (name: JobName, scheduled: Date) => {
     const at = new Date().toISOString();
     try {
+      if (options.claim && !(await options.claim(name, scheduled))) {
+        last.set(name, { at, outcome: 'skipped', detail: 'another server ran this tick' });
+        return;
+      }
       const detail = await options.run(name);
       last.set(name, detail === null ? { at, outcome: 'skipped', detail: 'the previous run was still going' } : { at, outcome: 'done', detail });
       options.logger.err(`zhiku: scheduled ${name}: ${detail ?? 'skipped, the previous run is still going'}`);
@@ -61,12 +70,21 @@ export function startScheduler(options: ScheduleOptions): Scheduler {
     }
   };
   // protect: croner itself also refuses to start a tick while the previous one runs.
-  const crons = entries.map(({ name, pattern }) => ({ name, pattern, cron: new Cron(pattern, { timezone: options.timezone, protect: true }, () => tick(name)) }));
+  const crons = entries.map(({ name, pattern }) => ({ name, pattern, cron: new Cron(pattern, { timezone: options.timezone, protect: true }, () => tick(name, tickTime(pattern))) }));
   return {
     jobs: () => crons.map(({ name, pattern, cron }) => ({ name, pattern, nextRun: cron.nextRun()?.toISOString() ?? null, lastRun: last.get(name) ?? null })),
-    trigger: (name) => tick(name),
+    trigger: (name, at) => tick(name, at ?? new Date()),
     stop: () => {
       for (const { cron } of crons) cron.stop();
     },
   };
+}
+
+/**
+ * The scheduled time a cron callback stands for, the same on every server: now, floored to the
+ * pattern's resolution (the second for six-field patterns, else the minute).
+ */
+function tickTime(pattern: string): Date {
+  const unit = pattern.trim().split(/\s+/).length >= 6 ? 1000 : 60_000;
+  return new Date(Math.floor(Date.now() / unit) * unit);
 }
