@@ -3,9 +3,14 @@
  * dead-letter list.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
+import type { ResolvedConfig } from '../src/config/schema.js';
+import { TaskRunner } from '../src/research/task-runner.js';
+import { createApp } from '../src/server/app.js';
 import { JobQueue, createJobHandlers, runWorker } from '../src/jobs/index.js';
 import { Library } from '../src/library/library.js';
 import { SILENT_LOGGER } from '../src/logger.js';
@@ -16,6 +21,7 @@ import { fakeTranslator } from './fake-translator.js';
 import { type PgCluster, startPgCluster } from './pg-cluster.js';
 
 let cluster: PgCluster;
+let config: ResolvedConfig;
 let model: FakeOpenAi;
 let env: Record<string, string>;
 let home: string;
@@ -29,12 +35,12 @@ beforeAll(async () => {
   const url = await cluster.createDatabase('zhiku_jobs_test');
   home = tempDir('zhiku-jobs-');
   model = await startFakeOpenAi(fakeTranslator());
-  env = { ZHIKU_DATABASE_URL: url, ZHIKU_LLM_BASE_URL: model.baseUrl, ZHIKU_LLM_MODEL: 'gpt-4o' };
-  const config = loadConfig({ flags: { home }, env });
+  env = { ZHIKU_DATABASE_URL: url, ZHIKU_LLM_BASE_URL: model.baseUrl, ZHIKU_LLM_MODEL: 'gpt-4o', ZHIKU_FETCH_ALLOW_HOSTS: '127.0.0.1' };
+  config = loadConfig({ flags: { home }, env });
   queue = await JobQueue.open({ url, retryDelaySeconds: 1 }, { logger: SILENT_LOGGER });
   library = await Library.open(config, { logger: SILENT_LOGGER });
   const handlers = createJobHandlers({ library, config, queue });
-  worker = runWorker({ queue, handlers, names: ['ingest-file', 'fetch-url', 'translate'], concurrency: 2, signal: stop.signal, logger: SILENT_LOGGER, idleMs: 100 });
+  worker = runWorker({ queue, handlers, names: ['ingest-file', 'fetch-url', 'translate', 'feed-update', 'digest', 'research'], concurrency: 2, signal: stop.signal, logger: SILENT_LOGGER, idleMs: 100 });
 });
 
 afterAll(async () => {
@@ -87,6 +93,20 @@ describe('job queue', () => {
     expect(retried.code).toBe(1);
     const [again] = await queue.wait([id], { pollMs: 100 });
     expect(again!.state).toBe('failed');
+
+    // The same dead-letter list in the API and the web UI, with a button that queues the job again.
+    const app = createApp({ config, library, runner: TaskRunner.open({ home, library, config, logger: SILENT_LOGGER }), logger: SILENT_LOGGER, queue });
+    const listing = await (await app.request('/api/jobs?state=failed')).json();
+    expect(listing.available).toBe(true);
+    expect(listing.jobs).toContainEqual(expect.objectContaining({ id, name: 'ingest-file', state: 'failed', item: '/elsewhere/gone.md', error: 'the file of this job is no longer stored [E_NOT_FOUND]' }));
+    expect(listing.counts).toContainEqual({ name: 'ingest-file', counts: expect.objectContaining({ failed: 1 }) });
+    const page = await (await app.request('/jobs')).text();
+    expect(page).toContain(`data-job="${id}"`);
+    expect(page).toContain(`action="/jobs/${id}/retry"`);
+    const retriedInUi = await app.request(`/jobs/${id}/retry`, { method: 'POST', headers: { origin: 'http://127.0.0.1:5730', host: '127.0.0.1:5730' } });
+    expect(retriedInUi.status).toBe(303);
+    expect((await queue.wait([id], { pollMs: 100 }))[0]!.retryCount).toBeGreaterThanOrEqual(1);
+    expect((await app.request('/api/jobs/00000000-0000-0000-0000-000000000001/retry', { method: 'POST', headers: { origin: 'http://127.0.0.1:5730', host: '127.0.0.1:5730' } })).status).toBe(404);
   });
 
   it('translate on PostgreSQL: the file travels as a blob, a worker translates and stores it, the CLI writes the result', async () => {
@@ -104,6 +124,51 @@ describe('job queue', () => {
     const stored = await library.getDocument(outcome.documentId);
     expect(stored?.frontmatter.translation_of).toBe(outcome.originalId);
     expect((await library.getDocument(outcome.originalId))?.canonicalUrl).toBe('https://example.com/notes');
+  });
+
+  it('runs feed updates, the digest and research as jobs: entries stored, a digest of them, a cited report', async () => {
+    const now = new Date();
+    const entries = [
+      ['智谱发布GLM-4.6，上下文窗口扩展到200K', '智谱在今天发布了GLM-4.6大模型，上下文窗口从128K扩展到200K，代码能力在多项基准测试中明显提升，开发者可以通过开放平台调用，价格与上一代相同。'],
+      ['深度求索发布DeepSeek-V3.2，主打稀疏注意力', '深度求索今天发布DeepSeek-V3.2大模型，采用稀疏注意力机制，长文本推理成本下降一半以上，模型权重在Hugging Face开源，API价格同步下调。'],
+      ['月之暗面更新Kimi K2模型', '月之暗面今天更新Kimi K2大模型，工具调用与智能体任务表现提升，上下文窗口达到256K，面向开发者的API同步开放，价格保持不变。'],
+    ];
+    const feed = createServer((req, res) => {
+      const page = /^\/news\/(\d)$/.exec(req.url ?? '');
+      if (page) {
+        const [title, body] = entries[Number(page[1])]!;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="zh"><head><title>${title}</title></head><body><article><h1>${title}</h1><p>${body}</p><p>${body}</p><p>${body}</p></article></body></html>`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>AI快讯</title><link>http://127.0.0.1/</link><description>AI</description>${entries
+        .map(([title, body], i) => `<item><title>${title}</title><link>${base()}/news/${i}</link><guid>news-${i}</guid><pubDate>${now.toUTCString()}</pubDate><description><![CDATA[<p>${body}</p><p>${body}</p>]]></description></item>`)
+        .join('')}</channel></rss>`);
+    });
+    const base = () => `http://127.0.0.1:${(feed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `${base()}/feed.xml`;
+      const subscription = { url, title: null, category: null, etag: null, lastModified: null, checkedAt: null, lastResult: null };
+      const [updated] = await queue.wait([await queue.send('feed-update', { feeds: [subscription] })], { pollMs: 100 });
+      expect(updated).toMatchObject({ state: 'completed', output: { ingest: { inserted: 3 } } });
+      const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+      const [digest] = await queue.wait([await queue.send('digest', { date: today, offline: true })], { pollMs: 100 });
+      expect(digest!.state).toBe('completed');
+      const built = digest!.output as { items: number; others: number; markdown: string };
+      // Short wire items may be listed under 其他相关资讯 rather than written up; every one is in the digest.
+      expect(built.items + built.others).toBe(3);
+      for (const [title] of entries) expect(built.markdown).toContain(title);
+      const [report] = await queue.wait([await queue.send('research', { query: '请撰写《国产大模型发布动态简报》，介绍近期模型发布、上下文窗口与价格变化，字数在300至500之间。', offline: true })], { pollMs: 100 });
+      expect(report!.state).toBe('completed');
+      const written = report!.output as { report: string; check: { citations: { total: number; resolvable: number } } };
+      expect(written.report).toContain('国产大模型发布动态简报');
+      expect(written.check.citations.total).toBeGreaterThan(0);
+      expect(written.check.citations.resolvable).toBe(written.check.citations.total);
+    } finally {
+      await new Promise((resolve) => feed.close(resolve));
+    }
   });
 
   it('two servers on one store run each scheduled tick once: the tick is claimed through the queue', async () => {

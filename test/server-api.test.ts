@@ -166,6 +166,15 @@ describe('research tasks', () => {
   });
 });
 
+describe('job queue', () => {
+  it('says the embedded store has no queue, in the API and on the page', async () => {
+    expect(await json('/api/jobs')).toMatchObject({ status: 200, body: { available: false, counts: [], jobs: [] } });
+    const page = await server.app.request('/jobs');
+    expect(await page.text()).toContain('内嵌存储没有任务队列');
+    expect((await json('/api/jobs/00000000-0000-0000-0000-000000000000/retry', { method: 'POST' })).body.error.code).toBe('E_UNSUPPORTED');
+  });
+});
+
 describe('digests, feeds, models and cost', () => {
   it('builds a digest, lists it and serves it as JSON, markdown and RSS', async () => {
     expect(await json('/api/digests', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"date":"2025-10-08","offline":true}' })).toMatchObject({ status: 201, body: { date: '2025-10-08' } });

@@ -53,3 +53,16 @@ export interface JobRecord {
 export function isJobName(value: string): value is JobName {
   return (JOB_NAMES as readonly string[]).includes(value);
 }
+
+/** What a job is about: its file, URL, query, feeds or date. */
+export function jobItem(job: JobRecord): string {
+  const data = (job.data ?? {}) as { name?: string; url?: string; input?: string; query?: string; feeds?: unknown[]; date?: string };
+  return data.name ?? data.url ?? data.input ?? data.query ?? (data.feeds ? `${data.feeds.length} feeds` : (data.date ?? ''));
+}
+
+/** A failed job's last error as one line, or null. */
+export function jobError(job: JobRecord): string | null {
+  if (job.state !== 'failed') return null;
+  const error = (job.output ?? {}) as { message?: string; code?: string };
+  return `${error.message ?? 'no reason recorded'}${error.code ? ` [${error.code}]` : ''}`;
+}

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ResolvedConfig } from '../config/schema.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { Library } from '../library/library.js';
 import type { Logger } from '../logger.js';
 import type { TaskRunner } from '../research/task-runner.js';
@@ -19,6 +20,7 @@ import { createErrorHandler } from './errors.js';
 import { JobGate } from './jobs.js';
 import type { MultipartLimits } from './multipart.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { jobRoutes } from './routes/jobs.js';
 import { digestRoutes } from './routes/digests.js';
 import { feedRoutes } from './routes/feeds.js';
 import { libraryRoutes } from './routes/library.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   /** Shared with the scheduler so API-started and scheduled runs of a job never overlap. */
   gate?: JobGate;
   scheduler?: Scheduler;
+  /** The job queue, on the PostgreSQL store. */
+  queue?: JobQueue;
   /** The address the server binds (decides whether the token is required); the config's host by default. */
   host?: string;
   /** Upload limits; the config's by default. */
@@ -72,6 +76,7 @@ export function createApp(options: AppOptions): Hono {
       ...options.uploadLimits,
     },
     scheduler: options.scheduler,
+    queue: options.queue,
   };
   const lang = config.server.lang;
   const t = messages(lang);
@@ -103,6 +108,7 @@ export function createApp(options: AppOptions): Hono {
   api.route('/', digestRoutes(ctx));
   api.route('/', feedRoutes(ctx));
   api.route('/', catalogRoutes(ctx));
+  api.route('/', jobRoutes(ctx));
   api.get('/schedule', (c) => c.json({ jobs: ctx.scheduler?.jobs() ?? [] }));
   app.route('/api', api);
   app.route('/', webRoutes(ctx, lang));

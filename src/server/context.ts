@@ -4,6 +4,7 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Library } from '../library/library.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import type { TaskRunner } from '../research/task-runner.js';
 import type { JobDeps } from './jobs.js';
@@ -19,4 +20,6 @@ export interface ServerContext {
   uploadLimits: MultipartLimits;
   /** The scheduler, when `serve` runs one (its jobs show in /api/schedule). */
   scheduler?: Scheduler;
+  /** The job queue on the PostgreSQL store (progress and the dead-letter list); none on the embedded one. */
+  queue?: JobQueue;
 }

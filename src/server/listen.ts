@@ -52,8 +52,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // On PostgreSQL several servers may share the store: each tick is claimed through the job queue.
   let queue: JobQueue | undefined;
   try {
+    if (config.store.driver === 'postgres') queue = await (await import('../jobs/queue.js')).JobQueue.open({ url: config.store.url }, { logger });
     if (options.schedule !== false) {
-      if (config.store.driver === 'postgres') queue = await (await import('../jobs/queue.js')).JobQueue.open({ url: config.store.url }, { logger });
       const ticks = queue;
       scheduler = startScheduler({
         ...(ticks ? { claim: (name: string, tick: Date) => ticks.claimTick(name, tick) } : {}),
@@ -72,7 +72,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         },
       });
     }
-    const app = createApp({ config, library, runner, logger, gate, scheduler, host });
+    const app = createApp({ config, library, runner, logger, gate, scheduler, queue, host });
     const server = await listen(app.fetch, host, port);
     const address = server.address() as AddressInfo;
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -32,7 +32,7 @@ export function page(options: PageOptions): Html {
 ${options.head ?? ''}
 </head>
 <body>
-<header class="top"><a class="brand" href="/">${t.appName}</a><a href="/">${t.navSearch}</a><a href="/research">${t.navResearch}</a><a href="/digests">${t.navDigest}</a></header>
+<header class="top"><a class="brand" href="/">${t.appName}</a><a href="/">${t.navSearch}</a><a href="/research">${t.navResearch}</a><a href="/digests">${t.navDigest}</a><a href="/jobs">${t.navJobs}</a></header>
 <main>
 ${options.body}
 </main>

@@ -16,10 +16,12 @@ import type { ServerContext } from '../server/context.js';
 import { runDigestJob } from '../server/jobs.js';
 import { intParam } from '../server/params.js';
 import { createTaskFromRequest } from '../server/research-upload.js';
+import { listJobs, retryJob } from '../server/routes/jobs.js';
 import { reportPath } from '../server/routes/research.js';
 import { SCRIPT, STYLESHEET } from './assets.js';
 import { type Lang, messages } from './i18n.js';
 import { digestPage } from './pages/digest.js';
+import { jobsPage } from './pages/jobs.js';
 import { documentPage, searchPage } from './pages/library.js';
 import { citationPage, reportPage } from './pages/report.js';
 import { researchIndexPage, taskFailedPage, taskProgressPage } from './pages/research.js';
@@ -96,6 +98,12 @@ export function webRoutes(ctx: ServerContext, lang: Lang): Hono {
   app.post('/digests', async (c) => {
     const digest = await runDigestJob(ctx.jobs, {});
     return c.redirect(`/digests/${digest.date}`, 303);
+  });
+
+  app.get('/jobs', async (c) => c.html(jobsPage(lang, t, await listJobs(ctx.queue, { state: 'failed', limit: 100 }))));
+  app.post('/jobs/:id/retry', async (c) => {
+    await retryJob(ctx.queue, c.req.param('id'));
+    return c.redirect('/jobs', 303);
   });
 
   return app;

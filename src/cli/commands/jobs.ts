@@ -7,6 +7,7 @@
 import { ZhikuError } from '../../errors.js';
 import type { IngestReport } from '../../library/library.js';
 import type { JobQueue, JobRecord, JobState } from '../../jobs/index.js';
+import { jobError, jobItem } from '../../jobs/types.js';
 import type { CommandContext } from '../context.js';
 import { printJson, renderTable } from '../format.js';
 import { startProgress } from '../progress.js';
@@ -128,13 +129,10 @@ export async function withJobQueue(context: CommandContext, fn: (queue: JobQueue
   }
 }
 
-/** What a job is about (its file, URL or query), and for a failed one its last error. */
+/** What a job is about, and for a failed one its last error. */
 function describeJob(job: JobRecord): string {
-  const data = (job.data ?? {}) as { name?: string; url?: string; query?: string; feeds?: unknown[]; date?: string };
-  const item = data.name ?? data.url ?? data.query ?? (data.feeds ? `${data.feeds.length} feeds` : (data.date ?? ''));
-  if (job.state !== 'failed') return item;
-  const error = (job.output ?? {}) as { message?: string; code?: string };
-  return `${item}: ${error.message ?? 'no reason recorded'}${error.code ? ` [${error.code}]` : ''}`;
+  const error = jobError(job);
+  return error ? `${jobItem(job)}: ${error}` : jobItem(job);
 }
 
 function mergeReports(reports: readonly IngestReport[]): IngestReport {
