@@ -2,7 +2,9 @@
  * @module collect/files
  * Local files and directories (recursively) → collected items. Never touches the store.
  */
+import { createReadStream } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
+import iconv from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, extname, join } from 'node:path';
 import type { VisionSettings } from '../image/vision.js';
@@ -17,6 +19,8 @@ import type { CollectedItem } from './types.js';
 export interface CollectFilesOptions {
   /** Files larger than this are refused before reading. */
   maxFileBytes: number;
+  /** Plain text larger than this (bytes, default 16 MiB) is read as a stream, in parts of at most this many characters (and 4 Mi). */
+  streamTextBytes?: number;
   /** A vision model that describes images, when configured. */
   vision?: VisionSettings;
   /** A speech-to-text model for the audio of videos, when configured. */
@@ -78,6 +82,10 @@ async function* collectFile(path: string, options: CollectFilesOptions, explicit
       else yield { kind: 'ignored', item: path, reason: what };
       return;
     }
+    if (format === 'text' && (await stat(path)).size > (options.streamTextBytes ?? STREAM_TEXT_BYTES)) {
+      yield* streamTextParts(path, head, Math.min(options.streamTextBytes ?? STREAM_TEXT_BYTES, STREAM_PART_CHARS));
+      return;
+    }
     const description = await attachmentDescription(path);
     const { input } = await parseDocumentFile(path, format as DocumentFormat, () => readLimited(path, options.maxFileBytes), { vision: options.vision, transcribe: options.transcribe, description });
     if (!input.body.trim()) throw new ZhikuError('E_EMPTY', 'the document has no text', { item: path });
@@ -99,6 +107,47 @@ async function* parseJson(text: string, path: string, explicit: boolean): AsyncG
     return;
   }
   yield* parseCorpusJson(data, path);
+}
+
+/** Plain text above this size is stored in parts, read as a stream, so memory stays bounded whatever the file's size. */
+const STREAM_TEXT_BYTES = 16 * 1024 * 1024;
+/** Characters per part of a streamed file: a part, its chunks and their index text stay in tens of megabytes. */
+const STREAM_PART_CHARS = 4 * 1024 * 1024;
+
+/**
+ * A large text file as documents of about `partBytes` each, cut at a paragraph (or line) break,
+ * decoded as they are read: the encoding is decided from the head, as for a small file.
+ */
+async function* streamTextParts(path: string, head: Uint8Array, partBytes: number): AsyncGenerator<CollectedItem> {
+  const { encoding } = decodeText(head, path);
+  const decoder = iconv.getDecoder(encoding === 'UTF-16LE' || encoding === 'UTF-16BE' ? encoding.toLowerCase() : encoding);
+  const name = basename(path, extname(path));
+  let pending = '';
+  let part = 0;
+  const emit = (text: string): CollectedItem => {
+    part++;
+    const item = `${path}#part-${part}`;
+    return { kind: 'document', item, input: { title: `${name} (${part})`, body: text, origin: item, frontmatter: { format: 'text', part } } };
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    pending += decoder.write(chunk as Buffer);
+    if (pending.includes('\u0000')) throw new ZhikuError('E_PARSE', 'binary data, not text', { item: path });
+    while (pending.length >= partBytes) {
+      const cut = breakBefore(pending, partBytes);
+      yield emit(pending.slice(0, cut));
+      pending = pending.slice(cut);
+    }
+  }
+  pending += decoder.end() ?? '';
+  if (pending.trim() || part === 0) yield emit(pending.replace(/^\uFEFF/, ''));
+}
+
+/** Where to cut text near `at`: after the last blank line, else the last line break, else at `at`. */
+function breakBefore(text: string, at: number): number {
+  const paragraph = text.lastIndexOf('\n\n', at);
+  if (paragraph > at / 2) return paragraph + 2;
+  const line = text.lastIndexOf('\n', at);
+  return line > at / 2 ? line + 1 : at;
 }
 
 /** Extensions that promise a binary format; text formats have no signature to contradict them. */

@@ -61,6 +61,9 @@ export interface IngestOptions {
 /** Texts shorter than this (tokens) are not compared as stories: their fingerprints are unreliable. */
 const MIN_STORY_TOKENS = 80;
 
+/** Characters of document text gathered before a batch is written, whatever the count. */
+const BATCH_CHARS = 4 * 1024 * 1024;
+
 /** Below this many documents, starting workers costs more than it saves. */
 const POOL_AFTER_DOCUMENTS = 32;
 
@@ -101,6 +104,7 @@ export class Library {
     type Entry = { prepared: Promise<PutItem | ItemFailure>; title: string } | { outcome: IngestOutcome };
     let pending: Entry[] = [];
     let queued = 0;
+    let queuedChars = 0;
     let writing: Promise<void> = Promise.resolve();
     const record = (outcome: IngestOutcome) => {
       report[outcome.status]++;
@@ -129,6 +133,7 @@ export class Library {
       writing = write(pending, previous);
       pending = [];
       queued = 0;
+      queuedChars = 0;
       await previous;
     };
     try {
@@ -149,7 +154,9 @@ export class Library {
             }
             if (!pool && threads > 1 && ++documents > POOL_AFTER_DOCUMENTS) pool = workerPreparer(threads);
             pending.push({ prepared: (pool ?? inline).prepare(collected.input, collections, collected.item), title: collected.input.title });
-            if (++queued >= batchSize) await flush();
+            queuedChars += collected.input.body.length;
+            // Bounded by size as well as count: a few parts of a huge file are a batch on their own.
+            if (++queued >= batchSize || queuedChars >= BATCH_CHARS) await flush();
             break;
           }
           case 'empty':
