@@ -166,6 +166,22 @@ describe('job queue', () => {
       expect(written.report).toContain('国产大模型发布动态简报');
       expect(written.check.citations.total).toBeGreaterThan(0);
       expect(written.check.citations.resolvable).toBe(written.check.citations.total);
+
+      // `serve` on PostgreSQL queues feed updates and digests for the workers and keeps their results.
+      const served = tempDir('zhiku-jobs-serve-');
+      const serveConfig = loadConfig({ flags: { home: served }, env });
+      const app = createApp({ config: serveConfig, library, runner: TaskRunner.open({ home: served, library, config: serveConfig, logger: SILENT_LOGGER }), logger: SILENT_LOGGER, queue });
+      const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:5730', host: '127.0.0.1:5730' }, body: JSON.stringify(body) });
+      expect((await post('/api/feeds', { url })).status).toBe(201);
+      const before = (await queue.list({ names: ['feed-update'], limit: 100 })).length;
+      const feedUpdate = await (await post('/api/feeds/update', {})).json();
+      expect(feedUpdate.feeds).toEqual([expect.objectContaining({ url, entries: 3 })]);
+      expect((await queue.list({ names: ['feed-update'], limit: 100 })).length).toBe(before + 1);
+      expect(JSON.parse(readFileSync(join(served, 'feeds.json'), 'utf8')).feeds[0].checkedAt).not.toBeNull();
+      const servedDigest = await post('/api/digests', { date: today, offline: true });
+      expect(servedDigest.status).toBe(201);
+      expect((await servedDigest.json()).date).toBe(today);
+      expect(readFileSync(join(served, 'digests', `${today}.json`), 'utf8')).toContain(entries[0]![0]);
     } finally {
       await new Promise((resolve) => feed.close(resolve));
     }

@@ -124,11 +124,12 @@ export function createJobHandlers({ library, config, queue }: HandlerDeps): JobH
       }
     },
 
-    async digest({ offline, ...options }) {
+    async digest({ offline, seenBefore, ...options }) {
       const model = defaultClassifier();
       const writer = offline ? undefined : modelWriter(config, DIGEST_ITEM_SCHEMA);
       const digest = await buildDigest(library, {
         ...options,
+        ...(seenBefore ? { seenBefore: new Set(seenBefore) } : {}),
         classify: (article) => classify(model, article).label,
         ...(writer ? { model: { write: writer.chat } } : {}),
       });

@@ -20,7 +20,8 @@ export interface JobPayloads {
   /** Feeds with their conditional-GET state; the result carries the state after the update. */
   'feed-update': { feeds: Subscription[] };
   research: { query: string; collections?: string[]; since?: string; format?: 'markdown' | 'html'; cite?: 'source' | 'numeric'; offline?: boolean };
-  digest: { date?: string; since?: string; sources?: string[]; collections?: string[]; items?: number; perSource?: number; dropNonAi?: boolean; offline?: boolean };
+  /** `seenBefore`: URLs and headlines of earlier digests (the queuer's archive), for novelty. */
+  digest: { date?: string; since?: string; sources?: string[]; collections?: string[]; items?: number; perSource?: number; dropNonAi?: boolean; offline?: boolean; sourceWeights?: Record<string, number>; seenBefore?: string[] };
   /** A URL or document id, or a file as a blob (`name` is its path where it was queued); the glossary travels inline. */
   translate: { input?: string; blob?: string; name?: string; to?: TargetLanguage; glossary?: GlossaryEntry[]; store?: boolean };
 }

@@ -67,7 +67,7 @@ export function createApp(options: AppOptions): Hono {
     library: options.library,
     runner: options.runner,
     logger,
-    jobs: { config, library: options.library, logger, gate },
+    jobs: { config, library: options.library, logger, gate, queue: options.queue },
     uploadLimits: {
       maxBytes: config.server.maxUploadBytes,
       maxFileBytes: config.ingest.maxFileBytes,

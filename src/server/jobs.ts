@@ -7,6 +7,7 @@ import { buildDigest } from '../digest/build.js';
 import { classify, defaultClassifier, type ClassifierModel } from '../digest/classify/classifier.js';
 import { DIGEST_ITEM_SCHEMA } from '../digest/model-item.js';
 import { digestArchiveDir, readDigests, saveDigest } from '../digest/archive.js';
+import { parseDigestJson } from '../digest/format/feed.js';
 import type { Digest } from '../digest/types.js';
 import { parseFeedDocument } from '../collect/feed/parse.js';
 import { Subscriptions, type Subscription } from '../collect/feed/subscriptions.js';
@@ -14,7 +15,9 @@ import { updateFeeds } from '../collect/feed/update.js';
 import { isUrl } from '../collect/web/collect-urls.js';
 import { fetchUrl } from '../collect/web/fetch.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { ZhikuError } from '../errors.js';
+import { EXIT_CODES, ZhikuError, type ZhikuErrorCode } from '../errors.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { JobName as QueueJobName, JobPayloads, JobResults } from '../jobs/types.js';
 import type { IngestReport, Library } from '../library/library.js';
 import type { Logger } from '../logger.js';
 import { UsageMeter, chat, type ChatMessage } from '../model/chat.js';
@@ -56,6 +59,8 @@ export interface JobDeps {
   library: Library;
   logger: Logger;
   gate: JobGate;
+  /** On the PostgreSQL store: digests and feed updates run on the workers, through the queue. */
+  queue?: JobQueue;
 }
 
 export interface DigestBuildOptions {
@@ -80,6 +85,13 @@ export function runDigestJob(deps: JobDeps, options: DigestBuildOptions = {}): P
     const earlier = readDigests(archive);
     classifier ??= defaultClassifier();
     const model = classifier;
+    const seenBefore = new Set(earlier.filter((d) => d.date !== (options.date ?? '')).flatMap((d) => d.items.flatMap((item) => [item.source.url ?? '', item.headline])));
+    if (deps.queue) {
+      const { json } = await runQueued(deps.queue, 'digest', { ...options, seenBefore: [...seenBefore] });
+      const digest = parseDigestJson(json);
+      saveDigest(archive, digest);
+      return digest;
+    }
     const writer = options.offline ? undefined : await digestWriter(deps.config);
     const digest = await buildDigest(deps.library, {
       date: options.date,
@@ -90,7 +102,7 @@ export function runDigestJob(deps: JobDeps, options: DigestBuildOptions = {}): P
       perSource: options.perSource,
       dropNonAi: options.dropNonAi,
       sourceWeights: options.sourceWeights,
-      seenBefore: new Set(earlier.filter((d) => d.date !== (options.date ?? '')).flatMap((d) => d.items.flatMap((item) => [item.source.url ?? '', item.headline]))),
+      seenBefore,
       classify: (article) => classify(model, article).label,
       ...(writer ? { model: { write: writer } } : {}),
     }).catch((error: unknown) => {
@@ -129,6 +141,14 @@ export function runFeedJob(deps: JobDeps, urls: readonly string[] = [], options:
     const feeds = urls.length
       ? urls.map((url) => subscriptions.find(url) ?? (() => { throw new ZhikuError('E_NOT_FOUND', 'not a followed feed', { item: url }); })())
       : subscriptions.feeds;
+    if (deps.queue) {
+      const result = await runQueued(deps.queue, 'feed-update', { feeds });
+      // The workers' conditional-GET state comes back with the result and is kept here.
+      for (const state of result.subscriptions) Object.assign(subscriptions.find(state.url) ?? {}, state);
+      subscriptions.save();
+      const { items, ...counts } = result.ingest;
+      return { feeds: result.feeds, ingest: { ...counts, failures: items.flatMap((item) => (item.status === 'failed' ? [{ item: item.item, reason: item.reason }] : [])) } };
+    }
     const update = await updateFeeds(feeds, { fetch: { allowHosts: deps.config.fetch.allowHosts }, hostDelayMs: options.hostDelayMs });
     // The validators are kept even when storing fails, so the next update is still conditional.
     subscriptions.save();
@@ -141,6 +161,15 @@ export function runFeedJob(deps: JobDeps, urls: readonly string[] = [], options:
 }
 
 // ---------------------------------------------------------------------------
+
+/** Queues one job, waits for it, and returns its result or throws its last error. */
+async function runQueued<N extends QueueJobName>(queue: JobQueue, name: N, data: JobPayloads[N]): Promise<JobResults[N]> {
+  const [record] = await queue.wait([await queue.send(name, data)]);
+  if (record!.state === 'completed') return record!.output as JobResults[N];
+  const error = (record!.output ?? {}) as { message?: string; code?: string; item?: string };
+  const code = (error.code && error.code in EXIT_CODES ? error.code : 'E_STORE') as ZhikuErrorCode;
+  throw new ZhikuError(code, `${name} job ${record!.id} ${record!.state}: ${error.message ?? 'no reason recorded'}`, { item: error.item ?? name });
+}
 
 async function digestWriter(config: ResolvedConfig): Promise<((messages: ChatMessage[]) => Promise<string>) | undefined> {
   const { llm } = config;

@@ -47,12 +47,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const library = await Library.open(config, { logger });
   const runner = TaskRunner.open({ home: config.home, library, config, logger });
   const gate = new JobGate();
-  const jobs = { config, library, logger, gate };
   let scheduler: Scheduler | undefined;
-  // On PostgreSQL several servers may share the store: each tick is claimed through the job queue.
+  // On PostgreSQL the queue carries digests and feed updates to the workers, and each scheduled tick is
+  // claimed through it so several servers sharing the store run it once.
   let queue: JobQueue | undefined;
   try {
     if (config.store.driver === 'postgres') queue = await (await import('../jobs/queue.js')).JobQueue.open({ url: config.store.url }, { logger });
+    const jobs = { config, library, logger, gate, queue };
     if (options.schedule !== false) {
       const ticks = queue;
       scheduler = startScheduler({
