@@ -2,6 +2,7 @@
  * @module cli/commands/search
  * `zhiku search "<query>"`: ranked chunks with highlighted snippets.
  */
+import { hitJson } from '../../library/search/search.js';
 import type { CommandContext } from '../context.js';
 import { markHighlights, printJson } from '../format.js';
 
@@ -34,22 +35,7 @@ export async function searchCommand(context: CommandContext, query: string, opti
     printJson(logger.out, {
       query: result.query,
       terms: result.terms,
-      hits: result.hits.map((hit, i) => ({
-        rank: (options.offset ?? 0) + i + 1,
-        documentId: hit.documentId,
-        chunkId: hit.chunkId,
-        chunk: hit.ordinal,
-        title: hit.title,
-        source: hit.source,
-        url: hit.canonicalUrl,
-        publishedAt: hit.publishedAt,
-        page: hit.page,
-        score: hit.score,
-        matched: hit.matched,
-        start: hit.start,
-        end: hit.end,
-        snippet: hit.snippet,
-      })),
+      hits: result.hits.map((hit, i) => hitJson(hit, (options.offset ?? 0) + i + 1)),
     });
     return 0;
   }
@@ -61,7 +47,7 @@ export async function searchCommand(context: CommandContext, query: string, opti
     const rank = (options.offset ?? 0) + i + 1;
     const where = [hit.source, hit.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
     logger.out(`${rank}. ${hit.title}${where ? `  (${where})` : ''}`);
-    logger.out(`   ${hit.documentId} chunk ${hit.ordinal}${hit.page ? ` p. ${hit.page}` : ''}  score ${hit.score.toFixed(2)}`);
+    logger.out(`   ${hit.documentId} chunk ${hit.ordinal + 1}${hit.page ? ` p. ${hit.page}` : ''}  score ${hit.score.toFixed(2)}`);
     logger.out(`   ${markHighlights(hit.snippet.text, hit.snippet.highlights, logger.interactive)}`);
   });
   return 0;

@@ -21,6 +21,29 @@ export interface SearchResultHit extends SearchHit {
   matched: 'all' | 'any';
 }
 
+/**
+ * A hit as the CLI's `--json` and the API show it: `rank` counts from 1 across pages, `chunk` is the
+ * chunk's number within its document counted from 1 (as citations name it).
+ */
+export function hitJson(hit: SearchResultHit, rank: number) {
+  return {
+    rank,
+    documentId: hit.documentId,
+    chunkId: hit.chunkId,
+    chunk: hit.ordinal + 1,
+    title: hit.title,
+    source: hit.source,
+    url: hit.canonicalUrl,
+    publishedAt: hit.publishedAt,
+    page: hit.page,
+    score: hit.score,
+    matched: hit.matched,
+    start: hit.start,
+    end: hit.end,
+    snippet: hit.snippet,
+  };
+}
+
 export interface SearchResult {
   query: string;
   terms: string[];

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { ZhikuError } from '../../errors.js';
+import { hitJson } from '../../library/search/search.js';
 import type { ServerContext } from '../context.js';
 import { dateParam, intParam } from '../params.js';
 
@@ -33,22 +34,7 @@ export function libraryRoutes(ctx: ServerContext): Hono {
       terms: result.terms,
       limit,
       offset,
-      hits: result.hits.map((hit, i) => ({
-        rank: offset + i + 1,
-        documentId: hit.documentId,
-        chunkId: hit.chunkId,
-        chunk: hit.ordinal + 1,
-        title: hit.title,
-        source: hit.source,
-        url: hit.canonicalUrl,
-        publishedAt: hit.publishedAt,
-        page: hit.page,
-        score: hit.score,
-        matched: hit.matched,
-        start: hit.start,
-        end: hit.end,
-        snippet: hit.snippet,
-      })),
+      hits: result.hits.map((hit, i) => hitJson(hit, offset + i + 1)),
     });
   });
 
