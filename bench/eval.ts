@@ -17,7 +17,7 @@ import { Library } from '../src/library/library.js';
 import { createMemoryLogger } from '../src/logger.js';
 import { research } from '../src/research/research.js';
 import { type CorpusSize, loadTask } from '../src/research/task.js';
-import { renderTaskReport } from '../src/research/task-report.js';
+import { taskReportFor } from '../src/research/task-report.js';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { chat, UsageMeter } from '../src/model/chat.js';
 import { modelClient } from '../src/model/client.js';
@@ -120,7 +120,7 @@ async function runOne(task: string, size: CorpusSize | null, outRoot: string, se
   writeFileSync(reportFile, result.report);
   writeFileSync(join(out, 'evidence.json'), JSON.stringify(result.evidence, null, 2));
   for (const figure of result.figures) writeFileSync(join(out, figure.file), figure.svg);
-  writeFileSync(join(out, 'task-report.md'), renderTaskReport({ id: task, query: researchTask.query, report: result.report, check: result.check, generatedAt: new Date(), ingestSeconds: result.ingestSeconds, seconds: result.seconds, unreadable: result.unreadable, materials: result.materials }));
+  writeFileSync(join(out, 'task-report.md'), taskReportFor({ id: task, query: researchTask.query }, result));
   const scored = score(taskDir, reportFile, size, join(out, 'evidence.json'));
   const { check } = result;
   // The self-check must report what the scorer measures.

@@ -5,6 +5,7 @@
  * offline run states that no model was called rather than leaving the sections out.
  */
 import type { Usage } from '../model/chat.js';
+import type { ResearchResult } from './research.js';
 import type { SelfCheck } from './selfcheck.js';
 import type { VerifyCounts } from './writer.js';
 
@@ -25,6 +26,23 @@ export interface TaskReportInput {
   verification?: VerifyCounts & { repaired: string | null };
   /** Why writing stopped before the end (a budget), if it did. */
   stopped?: string | null;
+}
+
+/** The Task Report of a finished run, with the priced usage rows of a model-backed one. */
+export function taskReportFor(task: { id: string; query: string }, result: ResearchResult, usage?: { rows: TaskReportInput['usage']; total: string }, generatedAt = new Date()): string {
+  return renderTaskReport({
+    id: task.id,
+    query: task.query,
+    report: result.report,
+    check: result.check,
+    generatedAt,
+    ingestSeconds: result.ingestSeconds,
+    seconds: result.seconds,
+    unreadable: result.unreadable,
+    materials: result.materials,
+    ...(usage ? { usage: usage.rows, totalCost: usage.total } : {}),
+    ...(result.model ? { verification: { ...result.model.counts, repaired: result.model.repaired }, stopped: result.model.stopped } : {}),
+  });
 }
 
 const mark = (ok: boolean | null) => (ok === null ? '—' : ok ? '✓' : '✗');

@@ -292,23 +292,8 @@ export class TaskRunner {
         writeFileSync(join(dir, figure.file.replace(/\.svg$/, '.png')), figure.png);
       }
       const usage = model ? usageRows(model.meter, model.catalog) : undefined;
-      const { renderTaskReport } = await import('./task-report.js');
-      writeFileSync(
-        join(dir, 'task-report.md'),
-        renderTaskReport({
-          id,
-          query: record.query,
-          report: result.report,
-          check: result.check,
-          generatedAt: new Date(),
-          ingestSeconds: result.ingestSeconds,
-          seconds: result.seconds,
-          unreadable: result.unreadable,
-          materials: result.materials,
-          ...(usage ? { usage: usage.rows, totalCost: usage.total } : {}),
-          ...(result.model ? { verification: { ...result.model.counts, repaired: result.model.repaired }, stopped: result.model.stopped } : {}),
-        }),
-      );
+      const { taskReportFor } = await import('./task-report.js');
+      writeFileSync(join(dir, 'task-report.md'), taskReportFor({ id, query: record.query }, result, usage));
       record.report = reportName;
       record.check = result.check;
       record.unreadable = result.unreadable;

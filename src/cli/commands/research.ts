@@ -14,7 +14,7 @@ import { type RunState, createRun, loadRun, runDir, saveRun } from '../../resear
 import { startProgress } from '../progress.js';
 import { type ModelWriter, research } from '../../research/research.js';
 import { CORPUS_SIZES, type CorpusSize, loadTask } from '../../research/task.js';
-import { renderTaskReport } from '../../research/task-report.js';
+import { taskReportFor } from '../../research/task-report.js';
 import { usageRows } from '../../research/task-model.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
@@ -115,19 +115,7 @@ export async function researchCommand(context: CommandContext, dir: string | und
     await writeFile(join(out, figure.file.replace(/\.svg$/, '.png')), figure.png);
   }
   const usage = meter && catalog ? usageRows(meter, catalog) : undefined;
-  const taskReport = renderTaskReport({
-    id: task.id,
-    query: task.query,
-    report: result.report,
-    check: result.check,
-    generatedAt: new Date(),
-    ingestSeconds: result.ingestSeconds,
-    seconds: result.seconds,
-    unreadable: result.unreadable,
-    materials: result.materials,
-    ...(usage ? { usage: usage.rows, totalCost: usage.total } : {}),
-    ...(result.model ? { verification: { ...result.model.counts, repaired: result.model.repaired }, stopped: result.model.stopped } : {}),
-  });
+  const taskReport = taskReportFor(task, result, usage);
   await writeFile(join(out, 'task-report.md'), taskReport);
   const { length, sections, citations } = result.check;
   if (run) saveRun(config.home, { ...run, status: result.model?.stopped ? 'stopped' : 'done', finishedAt: new Date().toISOString(), reason: result.model?.stopped ?? null });
