@@ -81,6 +81,13 @@ export interface ChatOptions {
   cache?: ReplyCache;
 }
 
+const CONTENT_FILTERED = "the model's reply was withheld by its content filter";
+
+/** A reply the endpoint's content filter withheld: that call's subject, not the endpoint, is the problem. */
+export function isContentFiltered(error: unknown): boolean {
+  return error instanceof ZhikuError && error.code === 'E_MODEL' && error.message === CONTENT_FILTERED;
+}
+
 /** How many times a reply cut by the length limit is continued. */
 const MAX_CONTINUATIONS = 2;
 /** How many times a stream that ends before the model finished (no finish_reason) is asked again. */
@@ -120,7 +127,7 @@ export async function chat(options: ChatOptions, messages: ChatMessage[]): Promi
     };
     meter.add(model, used);
     text += part;
-    if (finish === 'content_filter') throw new ZhikuError('E_MODEL', `the model's reply was withheld by its content filter`, { item: model });
+    if (finish === 'content_filter') throw new ZhikuError('E_MODEL', CONTENT_FILTERED, { item: model });
     if (finish !== 'length') break;
     conversation = [...messages, { role: 'assistant', content: text }, { role: 'user', content: '继续，从中断处接着写，不要重复。' }];
   }

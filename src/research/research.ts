@@ -59,7 +59,7 @@ export interface ResearchResult {
   evidence: EvidenceRecord[];
   check: SelfCheck;
   /** With a model writer: what verification did, what each call was sent, and why writing stopped early. */
-  model?: { counts: VerifyCounts; calls: { section: string; pack: { id: string; title: string; chunk: number; text: string }[] }[]; stopped: string | null; repaired: string | null };
+  model?: { counts: VerifyCounts; calls: { section: string; pack: { id: string; title: string; chunk: number; text: string }[] }[]; stopped: string | null; repaired: string | null; filtered: string[] };
   /** Charts of the data attachments, referenced by the report as `figure-N.svg`: write them beside it. */
   figures: DataFigure[];
   /** Materials that could not be read, with the reason. */
@@ -217,7 +217,14 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
       sections = decorate(written.sections);
       report = renderReport(sections, renderOptions);
     }
-    model = { counts: written.counts, calls: written.drafts.map((d) => ({ section: d.section.name, pack: d.pack.map((e) => ({ id: e.id, title: e.evidence.source.title, chunk: e.evidence.chunk, text: e.text })) })), stopped: written.stopped, repaired: written.repaired };
+    if (written.filtered.length) {
+      // Sections the content filter withheld are written offline from the same evidence: verbatim, cited sentences.
+      const offline = composeAll(plan, pools, budgetFor(1), requirements, task);
+      written.sections = written.sections.map((section, i) => (written.filtered.includes(section.name) ? offline[i]! : section));
+      sections = decorate(written.sections);
+      report = renderReport(sections, renderOptions);
+    }
+    model = { counts: written.counts, calls: written.drafts.map((d) => ({ section: d.section.name, pack: d.pack.map((e) => ({ id: e.id, title: e.evidence.source.title, chunk: e.evidence.chunk, text: e.text })) })), stopped: written.stopped, repaired: written.repaired, filtered: written.filtered };
   } else {
     let scale = 1;
     let previous = -1;

@@ -26,6 +26,8 @@ export interface TaskReportInput {
   verification?: VerifyCounts & { repaired: string | null };
   /** Why writing stopped before the end (a budget), if it did. */
   stopped?: string | null;
+  /** Sections the model's content filter withheld, written offline instead. */
+  filtered?: string[];
 }
 
 /** The Task Report of a finished run, with the priced usage rows of a model-backed one. */
@@ -41,7 +43,7 @@ export function taskReportFor(task: { id: string; query: string }, result: Resea
     unreadable: result.unreadable,
     materials: result.materials,
     ...(usage ? { usage: usage.rows, totalCost: usage.total } : {}),
-    ...(result.model ? { verification: { ...result.model.counts, repaired: result.model.repaired }, stopped: result.model.stopped } : {}),
+    ...(result.model ? { verification: { ...result.model.counts, repaired: result.model.repaired }, stopped: result.model.stopped, filtered: result.model.filtered } : {}),
   });
 }
 
@@ -102,6 +104,9 @@ export function renderTaskReport(input: TaskReportInput): string {
 function verificationLines(input: TaskReportInput): string[] {
   const lines: string[] = [];
   if (input.stopped) lines.push('### Stopped early', '', `${input.stopped}. The report above is partial: sections after the stop are empty.`, '');
+  if (input.filtered?.length) {
+    lines.push('### Withheld by the content filter', '', `The model's content filter withheld its reply for ${input.filtered.map((name) => `“${name}”`).join('、')}; ${input.filtered.length === 1 ? 'that section was' : 'those sections were'} written offline from the same evidence (verbatim, cited sentences).`, '');
+  }
   const v = input.verification;
   if (v) {
     lines.push(

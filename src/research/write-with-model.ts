@@ -5,7 +5,7 @@
  * came back empty or short.
  */
 import { ZhikuError } from '../errors.js';
-import { type ChatMessage, cosine } from '../model/chat.js';
+import { type ChatMessage, cosine, isContentFiltered } from '../model/chat.js';
 import { countUnits } from '../text/measure.js';
 import { type Candidate, type ComposedSection, type PlannedSection, sentenceCount } from './compose.js';
 import { CONCLUSION_CUE, framingLead } from './framing.js';
@@ -29,6 +29,8 @@ export interface ModelComposition {
   stopped: string | null;
   /** The section the repair round rewrote, or null. */
   repaired: string | null;
+  /** Sections whose reply the model's content filter withheld (written offline from the same evidence instead). */
+  filtered: string[];
 }
 
 export interface SectionDraft {
@@ -59,6 +61,7 @@ export async function composeWithModel(
   const drafts: SectionDraft[] = [];
   let counts: VerifyCounts = { kept: 0, recited: 0, removed: 0, unknownIds: 0 };
   let stopped = stoppedBefore;
+  const filtered: string[] = [];
   for (const section of plan) {
     const composed: ComposedSection = { name: section.name, role: section.role, paragraphs: [] };
     sections.push(composed);
@@ -76,6 +79,10 @@ export async function composeWithModel(
     try {
       draft = await writer.chat(messages);
     } catch (error) {
+      if (isContentFiltered(error)) {
+        filtered.push(section.name);
+        continue;
+      }
       if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
       stopped = error.message;
       continue;
@@ -93,7 +100,7 @@ export async function composeWithModel(
     if (lead && composed.paragraphs[0]) composed.paragraphs[0].lead = lead;
     drafts.push({ section, pack, messages, draft, budget: budget(section), units: countUnits(verified.paragraphs.flatMap((p) => p.groups.flatMap((g) => g.sentences)).join('')) });
   }
-  return { sections, drafts, counts, stopped, repaired: null };
+  return { sections, drafts, counts, stopped, repaired: null, filtered };
 }
 
 /**
@@ -114,6 +121,8 @@ export async function repairShortSection(written: ModelComposition, writer: Mode
     written.repaired = short.section.name;
     return true;
   } catch (error) {
+    // A filtered rewrite leaves the first draft as it was.
+    if (isContentFiltered(error)) return false;
     if (!(error instanceof ZhikuError && error.code === 'E_BUDGET')) throw error;
     written.stopped = error.message;
     return false;

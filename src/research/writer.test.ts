@@ -171,6 +171,21 @@ describe('research with a model endpoint (fake server on 127.0.0.1)', () => {
     expect(readFileSync(join(out, 'task-report.md'), 'utf8')).toContain('One repair round rewrote the short section “长上下文能力进展”.');
   }, 60_000);
 
+  it('writes a section the content filter withheld offline from the same evidence, and says so', async () => {
+    server = await startFakeOpenAi((request) => {
+      if (isTranslation(request)) return { content: '{}' };
+      if (JSON.stringify(request.body.messages).includes('章节：长上下文能力进展')) return { content: '', finishReason: 'content_filter' };
+      return { content: scriptedDraft(request) };
+    });
+    const out = join(tempDir(), 'out');
+    const result = await runZhiku(['--home', tempDir(), 'research', EXAMPLE, '--out', out], { ZHIKU_LLM_BASE_URL: server.baseUrl, ZHIKU_LLM_MODEL: MODEL });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // The withheld section still has cited sentences, taken verbatim from its evidence.
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## 长上下文能力进展\n\n[^#\n]+\[long_context: /);
+    expect(readFileSync(join(out, 'task-report.md'), 'utf8')).toContain("### Withheld by the content filter\n\nThe model's content filter withheld its reply for “长上下文能力进展”; that section was written offline");
+  }, 60_000);
+
   it('stops cleanly at a token budget: exit 3, the partial report saved, the reason in the Task Report', async () => {
     server = await startFakeOpenAi((request) => ({ content: scriptedDraft(request), promptTokens: 1500, completionTokens: 100 }));
     const out = join(tempDir(), 'out');
