@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchDir, runZhiku, tempDir } from '../../../test/helpers.js';
 import { parseOpmlDocument } from './opml.js';
+import { updateFeeds } from './update.js';
 
 const DEV = join(benchDir(), 'collect', 'dev');
 const FULL_TEXT = '<p>智谱发布新一代旗舰模型 GLM-4.6，上下文窗口从 128K 扩展到 200K。</p>'.repeat(8);
@@ -39,6 +40,10 @@ describe('zhiku feed over a loopback server', () => {
           { title: '宇航员在太空中喝酒', link: `${base}/page/news-readability-gmw` },
         ]),
         '/second.xml': rss(base, '第二个源', [{ title: 'DeepMind 新电脑', link: `${base}/page/news-readability-qq-deepmind` }]),
+        '/hostile.xml': rss(base, '恶意源', [
+          { title: '嵌套', link: `${base}/deep`, content: `${'<div>'.repeat(5000)}深${'</div>'.repeat(5000)}` },
+          { title: 'GLM-4.6 发布', link: `${base}/glm`, content: FULL_TEXT },
+        ]),
       };
       const body = feeds[path];
       if (!body) return void res.writeHead(404).end();
@@ -77,6 +82,17 @@ describe('zhiku feed over a loopback server', () => {
     expect(second.stdout).toContain('entries: added 0');
     expect(requests.map((r) => r.ifNoneMatch).sort()).toEqual(['"/feed.xml-v1"', '"/second.xml-v1"']);
   }, 60_000);
+
+  it('fails an entry whose content is nested thousands deep, alone: the feed and its other entries land', async () => {
+    const subscription = { url: `${base}/hostile.xml`, title: null, category: null, etag: null, lastModified: null, checkedAt: null, lastResult: null };
+    const update = await updateFeeds([subscription], { fetch: { allowHosts: ['127.0.0.1'] } });
+    expect(update.results[0]).toMatchObject({ status: 'updated', entries: 2 });
+    expect(update.items.map((item) => [item.kind, item.item])).toEqual([
+      ['failed', `${base}/deep`],
+      ['document', `${base}/glm`],
+    ]);
+    expect(update.items[0]).toMatchObject({ code: 'E_PARSE', reason: expect.stringMatching(/nested 500\d deep/) });
+  });
 
   it('follows every dev feed from the loopback server, reading its title and every entry', async () => {
     const home = tempDir();

@@ -10,6 +10,7 @@ import { ZhikuError } from '../../errors.js';
 import type { CollectedItem } from '../types.js';
 import { articleDocument } from '../web/archive.js';
 import { canonicalUrl, fragmentMarkdown } from '../web/article.js';
+import { checkNesting } from '../web/page.js';
 import { fetchArticle } from '../web/collect-urls.js';
 import { type FetchOptions, type FetchResult, fetchUrl } from '../web/fetch.js';
 import type { ExtractedArticle } from '../web/types.js';
@@ -100,7 +101,15 @@ async function updateOne(
   let pagesFetched = 0;
   for (const entry of parsed.items) {
     const item = entry.url ?? entry.guid ?? `${feed.url}#${entry.title ?? ''}`;
-    const fromContent = entryArticle(entry, parsed.title ?? feed.title);
+    let fromContent: ExtractedArticle | null;
+    try {
+      fromContent = entryArticle(entry, parsed.title ?? feed.title);
+    } catch (error) {
+      // A hostile entry fails alone; the feed's other entries still land.
+      if (!(error instanceof ZhikuError)) throw error;
+      items.push({ kind: 'failed', item, code: error.code, reason: error.message });
+      continue;
+    }
     if (fromContent) {
       items.push({ kind: 'document', item, input: articleDocument(fromContent, now(), entry.url ?? feed.url) });
       continue;
@@ -127,6 +136,7 @@ async function updateOne(
 /** An entry that carries its full text as an article; null when it has only an excerpt. */
 export function entryArticle(entry: FeedItem, feedTitle: string | null): ExtractedArticle | null {
   if (!entry.contentHtml) return null;
+  checkNesting(entry.contentHtml, entry.url ?? undefined);
   const { markdown, images } = fragmentMarkdown(entry.contentHtml, entry.url ?? undefined);
   const text = markdown.replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\s+/g, '');
   if (text.length < FULL_CONTENT_CHARACTERS) return null;

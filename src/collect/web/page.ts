@@ -18,8 +18,7 @@ export const MAX_NESTING_DEPTH = 256;
 export function extractPage(html: string, url?: string): PageExtraction {
   if (!/<[a-z!]/i.test(html)) return { status: 'unavailable', message: html.trim() ? 'the response is not HTML' : 'the page is empty' };
   try {
-    const depth = nestingDepth(html);
-    if (depth > MAX_NESTING_DEPTH) throw new ZhikuError('E_PARSE', `cannot extract the page: elements nested ${depth} deep, beyond the ${MAX_NESTING_DEPTH} a page may have`, { item: url });
+    checkNesting(html, url);
     return isWeChatPage(html) ? extractWeChat(html, url) : extractArticle(html, url);
   } catch (error) {
     if (error instanceof ZhikuError) throw error;
@@ -27,6 +26,12 @@ export function extractPage(html: string, url?: string): PageExtraction {
     const reason = error instanceof RangeError ? 'elements nested too deeply to extract' : (error as Error).message.split('\n')[0];
     throw new ZhikuError('E_PARSE', `cannot extract the page: ${reason}`, { item: url, cause: error });
   }
+}
+
+/** Refuses HTML (a page or a feed entry's content) nested deeper than {@link MAX_NESTING_DEPTH}. */
+export function checkNesting(html: string, item?: string): void {
+  const depth = nestingDepth(html);
+  if (depth > MAX_NESTING_DEPTH) throw new ZhikuError('E_PARSE', `cannot extract the page: elements nested ${depth} deep, beyond the ${MAX_NESTING_DEPTH} a page may have`, { item });
 }
 
 // ---------------------------------------------------------------------------
