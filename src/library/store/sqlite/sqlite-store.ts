@@ -52,13 +52,14 @@ export const openSqliteStore: OpenStore<SqliteStoreOptions> = async (options, de
   let db: Database.Database;
   try {
     db = new Database(options.path);
+    // The first statements read the file: a file that is not a database, or a full disk, fails here.
+    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
   } catch (error) {
     throw new ZhikuError('E_STORE', `cannot open database: ${(error as Error).message}`, { item: options.path, cause: error });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
   let index: ChunkIndex | undefined;
   try {
     index = await ChunkIndex.open(options.path === ':memory:' ? null : indexDirFor(options.path));
@@ -70,7 +71,8 @@ export const openSqliteStore: OpenStore<SqliteStoreOptions> = async (options, de
   } catch (error) {
     await index?.close();
     db.close();
-    throw error;
+    if (error instanceof ZhikuError) throw error;
+    throw new ZhikuError('E_STORE', `cannot open database: ${(error as Error).message}`, { item: options.path, cause: error });
   }
 };
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -31,6 +31,15 @@ describe('sqlite driver', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('refuses a file that is not a database, or a directory, with one E_STORE error naming it', async () => {
+    const path = join(dir, 'not-a-db.db');
+    writeFileSync(path, 'these are notes, not a database\n'.repeat(200));
+    await expect(openSqliteStore({ path }, { logger: SILENT_LOGGER })).rejects.toMatchObject({ code: 'E_STORE', item: path, message: expect.stringMatching(/^cannot open database: file is not a database/) });
+    const folder = join(dir, 'folder.db');
+    mkdirSync(folder);
+    await expect(openSqliteStore({ path: folder }, { logger: SILENT_LOGGER })).rejects.toMatchObject({ code: 'E_STORE', item: folder });
   });
 
   it('refuses a database written by a newer schema', async () => {
