@@ -82,8 +82,9 @@ function toMarkdown(body: Document, base: string | undefined): { markdown: strin
   return { markdown, images };
 }
 
-export function extractArticle(html: string, pageUrl?: string): PageExtraction {
-  const { document } = parseHTML(html);
+/** `page`: the page as the caller parsed it (it may be changed), so a page is parsed once. */
+export function extractArticle(html: string, pageUrl?: string, page: Document = parseHTML(html).document): PageExtraction {
+  const document = page;
   const base = document.querySelector('base[href]')?.getAttribute('href') ?? pageUrl;
   useLazyImageSources(document);
   const meta = metadata(document);

@@ -18,8 +18,10 @@ export const MAX_NESTING_DEPTH = 256;
 export function extractPage(html: string, url?: string): PageExtraction {
   if (!/<[a-z!]/i.test(html)) return { status: 'unavailable', message: html.trim() ? 'the response is not HTML' : 'the page is empty' };
   try {
-    checkNesting(html, url);
-    return isWeChatPage(html) ? extractWeChat(html, url) : extractArticle(html, url);
+    const { document } = parseHTML(html);
+    const depth = nestingDepth(document);
+    if (depth > MAX_NESTING_DEPTH) throw tooDeep(depth, url);
+    return isWeChatPage(html) ? extractWeChat(html, url, document) : extractArticle(html, url, document);
   } catch (error) {
     if (error instanceof ZhikuError) throw error;
     // Broken markup fails this page alone, with a reason, instead of ending the batch.
@@ -30,15 +32,18 @@ export function extractPage(html: string, url?: string): PageExtraction {
 
 /** Refuses HTML (a page or a feed entry's content) nested deeper than {@link MAX_NESTING_DEPTH}. */
 export function checkNesting(html: string, item?: string): void {
-  const depth = nestingDepth(html);
-  if (depth > MAX_NESTING_DEPTH) throw new ZhikuError('E_PARSE', `cannot extract the page: elements nested ${depth} deep, beyond the ${MAX_NESTING_DEPTH} a page may have`, { item });
+  const depth = nestingDepth(parseHTML(html).document);
+  if (depth > MAX_NESTING_DEPTH) throw tooDeep(depth, item);
+}
+
+function tooDeep(depth: number, item: string | undefined): ZhikuError {
+  return new ZhikuError('E_PARSE', `cannot extract the page: elements nested ${depth} deep, beyond the ${MAX_NESTING_DEPTH} a page may have`, { item });
 }
 
 // ---------------------------------------------------------------------------
 
 /** The deepest element nesting of the parsed page, walked without recursion (the walk itself must not overflow). */
-function nestingDepth(html: string): number {
-  const { document } = parseHTML(html);
+function nestingDepth(document: ReturnType<typeof parseHTML>['document']): number {
   let deepest = 0;
   const stack: [Element, number][] = document.documentElement ? [[document.documentElement as unknown as Element, 1]] : [];
   while (stack.length) {

@@ -95,8 +95,9 @@ export function isWeChatPage(html: string): boolean {
   return WECHAT_MARKERS.some((marker) => marker.test(html));
 }
 
-export function extractWeChat(html: string, pageUrl?: string): PageExtraction {
-  const { document } = parseHTML(html);
+/** `page`: the page as the caller parsed it (it may be changed), so a page is parsed once. */
+export function extractWeChat(html: string, pageUrl?: string, page: Document = parseHTML(html).document): PageExtraction {
+  const document = page;
   const script = [...document.querySelectorAll('script')].map((element) => element.textContent ?? '').join('\n');
   const notes: string[] = [];
 
