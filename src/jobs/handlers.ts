@@ -25,7 +25,7 @@ import { type ChatMessage, type ChatOptions, UsageMeter, chat } from '../model/c
 import { modelClient } from '../model/client.js';
 import { research } from '../research/research.js';
 import { loadTask } from '../research/task.js';
-import { translateDocument } from '../translate/pipeline.js';
+import { translateDocument, translationSummary } from '../translate/pipeline.js';
 import type { JobQueue } from './queue.js';
 import type { JobHandlers } from './types.js';
 
@@ -109,16 +109,7 @@ export function createJobHandlers({ library, config, queue }: HandlerDeps): JobH
           maxFileBytes: config.ingest.maxFileBytes,
           store,
         });
-        return {
-          title: outcome.file.title,
-          blocks: outcome.body.blocks,
-          markdown: outcome.file.markdown,
-          documentId: outcome.stored?.translationId ?? null,
-          originalId: outcome.stored?.originalId ?? null,
-          flags: outcome.body.flags,
-          warnings: outcome.warnings,
-          usage: meter.total(),
-        };
+        return { ...translationSummary(outcome), usage: meter.total() };
       } finally {
         if (dir) await rm(dir, { recursive: true, force: true });
       }

@@ -41,6 +41,19 @@ export interface TranslateOutcome {
   warnings: string[];
 }
 
+/** What a caller reports of a translation: the file, where it was stored, and the checks. */
+export function translationSummary(outcome: TranslateOutcome) {
+  return {
+    title: outcome.file.title,
+    blocks: outcome.body.blocks,
+    markdown: outcome.file.markdown,
+    documentId: outcome.stored?.translationId ?? null,
+    originalId: outcome.stored?.originalId ?? null,
+    flags: outcome.body.flags,
+    warnings: outcome.warnings,
+  };
+}
+
 /** `library` may be null for a URL or file translated without storing. */
 export async function translateDocument(library: Library | null, request: TranslateRequest): Promise<TranslateOutcome> {
   const now = request.now ?? (() => new Date());

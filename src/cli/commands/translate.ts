@@ -14,7 +14,7 @@ import { type Usage, UsageMeter, chat } from '../../model/chat.js';
 import { modelClient } from '../../model/client.js';
 import type { JobResults } from '../../jobs/types.js';
 import { type ChatFunction, type Glossary, type TargetLanguage, type TranslationFlag, assertTargetLanguage, loadGlossary, saveImages } from '../../translate/index.js';
-import { translateDocument } from '../../translate/pipeline.js';
+import { translateDocument, translationSummary } from '../../translate/pipeline.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 import { startProgress } from '../progress.js';
@@ -68,13 +68,7 @@ export async function translateCommand(context: CommandContext, input: string, o
     });
   const outcome = await (needsLibrary ? context.withLibrary(run) : run(null)).finally(() => progress.stop());
   return finish(context, out, options, {
-    title: outcome.file.title,
-    blocks: outcome.body.blocks,
-    markdown: outcome.file.markdown,
-    documentId: outcome.stored?.translationId ?? null,
-    originalId: outcome.stored?.originalId ?? null,
-    flags: outcome.body.flags,
-    warnings: outcome.warnings,
+    ...translationSummary(outcome),
     model,
     usage: meter.total(),
     images: outcome.images ? { saved: outcome.images.saved.length, failed: outcome.images.failed.length } : null,
