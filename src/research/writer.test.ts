@@ -50,6 +50,12 @@ describe('verifying a draft against its pack', () => {
     expect(paragraphs[0]!.groups[0]).toMatchObject({ evidence: { chunkId: 2 }, sentences: ['阿里的千问三代以宽松许可公开权重，开发者能自行部署。'] });
   });
 
+  it('leaves no marker in a sentence when taking one out joins the rest into another', () => {
+    const [[sentence]] = parseDraft('智谱发布了新模型，上下文窗口扩展到200K[E12[E2, E3]]。') as [[{ text: string; ids: string[] }]];
+    expect(sentence.text).not.toMatch(/\[E\d+\]/);
+    expect(sentence.ids.sort()).toEqual(['E12', 'E2', 'E3']);
+  });
+
   it('reads markers before or after the full stop, several ids in one bracket, and list lines as sentences', () => {
     expect(parseDraft('甲方发布了模型[E1]。乙方开放了权重。[E2, E3]\n- 丙方降低了价格[E4]')).toEqual([
       [

@@ -120,13 +120,27 @@ export function parseDraft(draft: string): { text: string; ids: string[] }[][] {
     .map((paragraph) => {
       const sentences: { text: string; ids: string[] }[] = [];
       for (const match of paragraph.matchAll(/[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)\s*(?:\[\s*E[^\]]*\]\s*)*/g)) {
-        const ids = [...match[0].matchAll(MARKER)].flatMap((marker) => [...marker[0].matchAll(/\d+/g)].map((n) => `E${n[0]}`));
-        const text = match[0].replace(MARKER, '').trim();
+        const { text, ids } = stripMarkers(match[0]);
         if (countUnits(text) >= 4) sentences.push({ text, ids });
       }
       return sentences;
     })
     .filter((sentences) => sentences.length);
+}
+
+/**
+ * The sentence without its `[E…]` markers, and their ids. Removal repeats until none is left: taking
+ * `[E2, E3]` out of `[E12[E2, E3]]` joins the rest into a marker of its own.
+ */
+function stripMarkers(sentence: string): { text: string; ids: string[] } {
+  const ids: string[] = [];
+  let text = sentence;
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    for (const marker of text.matchAll(MARKER)) for (const n of marker[0].matchAll(/\d+/g)) ids.push(`E${n[0]}`);
+    text = text.replace(MARKER, '');
+  }
+  return { text: text.trim(), ids };
 }
 
 const NUMBER = /\d+(?:[.,]\d+)*%?/g;
