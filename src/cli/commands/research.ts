@@ -10,7 +10,7 @@ import { EXIT_CODES, ZhikuError } from '../../errors.js';
 import { type Budget, UsageMeter, chat, embed } from '../../model/chat.js';
 import { modelClient } from '../../model/client.js';
 import { type ReplyCache, openReplyCache } from '../../model/reply-cache.js';
-import { type RunState, createRun, loadRun, runDir, saveRun } from '../../research/run-state.js';
+import { type RunInvocation, type RunState, createRun, loadRun, runDir, saveRun } from '../../research/run-state.js';
 import { startProgress } from '../progress.js';
 import { type ModelWriter, research } from '../../research/research.js';
 import { CORPUS_SIZES, type CorpusSize, loadTask } from '../../research/task.js';
@@ -19,20 +19,11 @@ import { usageRows } from '../../research/task-model.js';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../format.js';
 
-export interface ResearchCommandOptions {
-  query?: string;
-  file: string[];
-  corpus: string[];
-  corpusSize?: string;
-  collection: string[];
-  since?: string;
-  format?: string;
-  cite?: string;
+/** The flags: what a run saves to resume (`RunInvocation`), and how this invocation reports. */
+export interface ResearchCommandOptions extends Omit<RunInvocation, 'dir' | 'out'> {
   out?: string;
   json?: boolean;
   offline?: boolean;
-  maxTokens?: string;
-  maxCost?: string;
   resume?: string;
 }
 

@@ -10,7 +10,6 @@ import { ZhikuError } from '../../errors.js';
 import type { CollectedItem } from '../types.js';
 import { articleDocument } from '../web/archive.js';
 import { canonicalUrl, fragmentMarkdown } from '../web/article.js';
-import { checkNesting } from '../web/page.js';
 import { fetchArticle } from '../web/collect-urls.js';
 import { type FetchOptions, type FetchResult, fetchUrl } from '../web/fetch.js';
 import type { ExtractedArticle } from '../web/types.js';
@@ -136,7 +135,6 @@ async function updateOne(
 /** An entry that carries its full text as an article; null when it has only an excerpt. */
 export function entryArticle(entry: FeedItem, feedTitle: string | null): ExtractedArticle | null {
   if (!entry.contentHtml) return null;
-  checkNesting(entry.contentHtml, entry.url ?? undefined);
   const { markdown, images } = fragmentMarkdown(entry.contentHtml, entry.url ?? undefined);
   const text = markdown.replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\s+/g, '');
   if (text.length < FULL_CONTENT_CHARACTERS) return null;

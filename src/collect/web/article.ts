@@ -8,6 +8,7 @@
 import { Readability } from '@mozilla/readability';
 import { gfm } from '@joplin/turndown-plugin-gfm';
 import { parseHTML } from 'linkedom';
+import { assertNesting } from './nesting.js';
 import TurndownService from 'turndown';
 import type { ExtractedArticle, PageExtraction } from './types.js';
 
@@ -31,10 +32,11 @@ type Document = ReturnType<typeof parseHTML>['document'];
 
 /**
  * An HTML fragment (a feed entry's full content) as markdown: lazy images resolved, links and images
- * made absolute against `baseUrl`, the same converter as whole pages.
+ * made absolute against `baseUrl`, the same converter and nesting guard as whole pages.
  */
 export function fragmentMarkdown(html: string, baseUrl?: string): { markdown: string; images: string[] } {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  assertNesting(document, baseUrl);
   useLazyImageSources(document);
   return toMarkdown(document, baseUrl);
 }
