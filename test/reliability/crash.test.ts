@@ -63,9 +63,11 @@ describe('an ingest killed at random points', () => {
     const kills: { target: number; killedAt: number; stored: number }[] = [];
     for (let round = 0; round < KILLS; round++) {
       const before = documentCount(home);
-      // A target count ahead of what is stored, then a random extra moment so the kill lands anywhere in a batch.
-      const target = Math.max(before + 1, Math.floor((DOCUMENTS * (round + 1)) / (KILLS + 1) + (random() * DOCUMENTS) / (2 * (KILLS + 1))));
-      const extraMs = Math.floor(random() * 150);
+      // A target a random share of the way through what is left (so every round leaves work for the next: an
+      // ingest stores thousands of documents a second), then a short random extra moment so the kill lands
+      // anywhere in a batch.
+      const target = before + 1 + Math.floor((random() * (DOCUMENTS - before)) / (KILLS - round + 1));
+      const extraMs = Math.floor(random() * 30);
       const { child, done } = spawnZhiku(['--home', home, 'add', corpus, '--json'], { timeoutMs: 600_000 });
       let killedAt = -1;
       const poll = setInterval(() => {
